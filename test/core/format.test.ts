@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { NOT_A_NUMBER_TEXT, getFormatters } from '../../src/core/index.js';
+
+describe('getFormatters', () => {
+  const en = getFormatters('en-US', 'USD');
+
+  it('is memoized per locale and currency', () => {
+    expect(getFormatters('en-US', 'USD')).toBe(en);
+    expect(getFormatters('de-DE', 'EUR')).not.toBe(en);
+  });
+
+  it('formats credits by magnitude', () => {
+    expect(en.credits(61_234.56)).toBe('61,235');
+    expect(en.credits(12.345)).toBe('12.35');
+    expect(en.credits(0.618)).toBe('0.618');
+    expect(en.credits(0.0004)).toBe('0.0004');
+    expect(en.credits(0)).toBe('0');
+    expect(en.creditsCompact(61_234)).toBe('61.2K');
+  });
+
+  it('keeps sub-cent amounts visible', () => {
+    expect(en.money(10)).toBe('$10.00');
+    expect(en.money(0.0001545)).toBe('$0.00015');
+    expect(en.money(0)).toBe('$0.00');
+  });
+
+  it('follows the locale and currency given, not en-US', () => {
+    const de = getFormatters('de-DE', 'EUR');
+    expect(de.credits(61_234)).toBe('61.234');
+    expect(de.money(10)).toMatch(/10,00\s€/);
+    expect(de.percent(18)).toMatch(/18\s%/);
+  });
+
+  it.each([[Number.NaN], [Number.POSITIVE_INFINITY], [Number.NEGATIVE_INFINITY]])('never shows NaN or Infinity for %d', (value) => {
+    for (const format of [en.credits, en.creditsCompact, en.money, en.percent, en.tokens, en.date]) {
+      expect(format.call(en, value)).toBe(NOT_A_NUMBER_TEXT);
+    }
+  });
+
+  it('clamps percentages to 0..100', () => {
+    expect(en.percent(150)).toBe('100%');
+    expect(en.percent(-3)).toBe('0%');
+    expect(en.percent(0.5)).toBe('0.5%');
+  });
+
+  it('falls back instead of throwing on an invalid locale or currency', () => {
+    expect(() => getFormatters('not_a_locale!!', 'dollars')).not.toThrow();
+    expect(getFormatters('not_a_locale!!', 'dollars').currency).toBe('USD');
+  });
+
+  it('does not print negative zero', () => {
+    expect(en.credits(-0)).toBe('0');
+  });
+});

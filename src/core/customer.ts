@@ -188,7 +188,12 @@ function emptyPool(source: CreditSource): RawPool {
 
 /** Rounds a float from Autumn to the kit's credit precision (Autumn's own sums can carry drift). */
 function clean(value: number, decimals: number): number {
-  return unitsToCredits(creditsToUnits(value, decimals), decimals);
+  try {
+    return unitsToCredits(creditsToUnits(value, decimals), decimals);
+  } catch {
+    // Beyond what micro-credits count exactly (> 9e9 credits): keep the float rather than fail the render.
+    return value;
+  }
 }
 
 /** Computes the level from the numbers. Exported for components that take plain props. */
@@ -264,6 +269,15 @@ export function canAfford(state: Pick<CreditState, 'remaining' | 'unlimited' | '
  * level is recomputed; overdrawing without overage leaves 0 remaining.
  */
 export function applyCreditUsage(state: CreditState, credits: number, lowBalanceThreshold = DEFAULT_LOW_BALANCE_THRESHOLD): CreditState {
+  try {
+    return deduct(state, credits, lowBalanceThreshold);
+  } catch {
+    // An amount too large to count exactly is not applied locally; the next fetch brings the truth.
+    return state;
+  }
+}
+
+function deduct(state: CreditState, credits: number, lowBalanceThreshold: number): CreditState {
   const spend = creditsToUnits(Math.max(0, num(credits)));
   if (spend === 0n || state.unlimited) return state;
   const before = creditsToUnits(state.remaining);

@@ -149,6 +149,7 @@ describe('normalizeCustomer', () => {
       ['an array', [1, 2, 3]],
       ['a string', 'customer'],
       ['a number', 42],
+      ['astronomic numbers', v1({ granted: 1e300, remaining: 1e300, usage: 1e300 })],
       ['a 0.x feature with nulls', v0({ balance: null, included_usage: null, usage: null })],
     ])('renders safely for %s', (_, customer) => {
       expectSafe(normalizeCustomer(customer));
@@ -205,6 +206,7 @@ describe('applyCreditUsage (optimistic update)', () => {
   it('ignores bad amounts and unlimited pools', () => {
     expect(applyCreditUsage(ready, Number.NaN)).toBe(ready);
     expect(applyCreditUsage(ready, -5)).toBe(ready);
+    expect(applyCreditUsage(ready, 1e300)).toBe(ready);
     const unlimited = normalizeCustomer(v1({ unlimited: true }));
     expect(applyCreditUsage(unlimited, 5)).toBe(unlimited);
   });

@@ -1,0 +1,25 @@
+/**
+ * The in-memory Autumn stand-in: `createAutumnStandIn` (fetch handler, works anywhere), `startAutumnStandIn`
+ * (loopback HTTP server, Node only, loads `node:http` lazily) and `autumnStandInHandlers` (MSW handlers for the
+ * browser / Storybook).
+ */
+export { createAutumnStandIn, STAND_IN_EPOCH, DEFAULT_STAND_IN_SECRET_KEY, DEFAULT_STAND_IN_ORIGIN } from './stand-in.js';
+export { startAutumnStandIn } from './server.js';
+export { autumnStandInHandlers } from './msw.js';
+export type {
+  AutumnStandIn,
+  AutumnStandInOptions,
+  AutumnStandInHandlersOptions,
+  RunningAutumnStandIn,
+  StandInBalance,
+  StandInCheckout,
+  StandInClock,
+  StandInCustomerSeed,
+  StandInEvent,
+  StandInFault,
+  StandInFaultOptions,
+  StandInFaults,
+  StandInIdentify,
+  StandInIdentity,
+  StartAutumnStandInOptions,
+} from './types.js';

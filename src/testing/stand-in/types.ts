@@ -1,0 +1,168 @@
+/**
+ * Public types of the in-memory Autumn stand-in (`autumn-ai-credits/testing`).
+ *
+ * The stand-in speaks the Autumn 1.x wire protocol (POST, snake_case JSON, `Authorization: Bearer`) that the real
+ * `autumn-js` 1.3.x SDK sends, so the SDK, its backend handler (`autumn-js/fetch`) and `autumn-js/react` run against it
+ * unchanged. Nothing here imports Node built-ins: the module loads in a browser (Storybook) as well as in Vitest.
+ */
+import type { CreditsConfig } from '../../core/config.js';
+
+export interface AutumnStandInOptions {
+  /** Plans, top-ups and the credit feature. Default: `defaultCreditsConfig` from the kit's core. */
+  config?: CreditsConfig;
+  /** Requests without `Authorization: Bearer <secretKey>` get a 401. Default `'am_sk_test_stand_in'`. */
+  secretKey?: string;
+  /** Initial clock (ms since epoch). Default {@link STAND_IN_EPOCH} (2025-01-01T00:00:00Z). */
+  now?: number;
+  /**
+   * Origin the stand-in pretends to live at when it has no server of its own (in-process `fetch`, MSW handlers).
+   * Checkout URLs are built from the origin a request arrived at. Default `'http://autumn.stand-in'`.
+   */
+  origin?: string;
+  /**
+   * `balances.check` / `balances.track` on an unknown customer id: `false` (default) answers Autumn's
+   * `404 customer_not_found`; `true` creates the customer on the config's default plan first, like
+   * `customers.get_or_create`.
+   */
+  autoCreateCustomers?: boolean;
+  /**
+   * When true, `billing.attach` of a paid plan completes the purchase at once (the balance grows immediately) and
+   * still answers a `payment_url`; opening it just redirects to `success_url`. Handy for Storybook, where nobody
+   * clicks through a checkout. Default false: the purchase completes when the checkout URL is opened or
+   * `completeCheckout()` is called.
+   */
+  autoCompleteCheckout?: boolean;
+}
+
+/** A fault the stand-in plays instead of answering normally. */
+export type StandInFault =
+  /** Waits `ms` (real time), then answers normally. */
+  | { kind: 'latency'; ms: number }
+  /** Answers this HTTP status with `body` (JSON) or Autumn's error shape; the request has no effect. */
+  | { kind: 'status'; status: number; body?: unknown }
+  /** Never answers, until the client aborts (its timeout) or the server closes. The request has no effect. */
+  | { kind: 'timeout' }
+  /** Drops the connection: a socket reset over HTTP, a `TypeError: fetch failed` from `standIn.fetch`, a network error under MSW. */
+  | { kind: 'drop' };
+
+export interface StandInFaultOptions {
+  /** How many matching requests the fault applies to; default: every one until removed. */
+  times?: number;
+}
+
+export interface StandInFaults {
+  /**
+   * Plays `fault` on requests to `route` — the Autumn operation as in the URL (`'balances.track'`,
+   * `'customers.get_or_create'`, `'billing.attach'`, `'checkout'` for the checkout page) or `'*'` for every route.
+   * Returns a function that removes this fault. Faults are matched in the order they were injected.
+   */
+  inject(route: string, fault: StandInFault, opts?: StandInFaultOptions): () => void;
+  /** Removes every fault. */
+  clear(): void;
+}
+
+export interface StandInClock {
+  now(): number;
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export interface StandInCustomerSeed {
+  /** Plan the customer is on; default the config's default plan (`isDefault`). A `top_up` plan is refused. */
+  planId?: string;
+  /** Credits left on the plan's grant (usage = included - remaining). Exclusive with `usage`. */
+  remaining?: number;
+  /** Credits already used on the plan's grant this cycle. Exclusive with `remaining`. */
+  usage?: number;
+  /** Credits on a one-off top-up grant, which never expires nor resets. */
+  topUpCredits?: number;
+  name?: string;
+  email?: string;
+}
+
+/** The customer's credit balance as numbers, for assertions. */
+export interface StandInBalance {
+  granted: number;
+  remaining: number;
+  usage: number;
+  unlimited: boolean;
+  overageAllowed: boolean;
+}
+
+export interface StandInEvent {
+  readonly id: string;
+  readonly featureId: string;
+  readonly value: number;
+  readonly properties: Record<string, unknown>;
+  readonly timestamp: number;
+}
+
+/** A checkout the stand-in opened for a paid attach. */
+export interface StandInCheckout {
+  readonly id: string;
+  readonly url: string;
+  readonly customerId: string;
+  readonly planId: string;
+  readonly status: 'open' | 'completed';
+  readonly successUrl: string | null;
+}
+
+export interface AutumnStandIn {
+  readonly config: CreditsConfig;
+  readonly secretKey: string;
+  /** The origin of {@link AutumnStandInOptions.origin} (or the server's URL once started). */
+  readonly origin: string;
+  /** Serves `/v1/*` and the checkout page (`/checkout/:id`); pure fetch semantics. Rejects with a TypeError for a `drop` fault. */
+  handle(request: Request): Promise<Response>;
+  /** `handle()` as a fetch function, to inject into clients. */
+  readonly fetch: typeof fetch;
+  /** Resets and lock expiry follow this clock, not the wall clock. */
+  readonly clock: StandInClock;
+  readonly faults: StandInFaults;
+  /** Creates (or replaces) a customer in a given state. */
+  seedCustomer(id: string, seed?: StandInCustomerSeed): void;
+  /** The customer's balance of the config's feature. Throws for an unknown customer. */
+  balance(customerId: string): StandInBalance;
+  /** Every event recorded for the customer, oldest first. Throws for an unknown customer. */
+  events(customerId: string): ReadonlyArray<StandInEvent>;
+  /** Every checkout opened so far, oldest first. */
+  checkouts(): ReadonlyArray<StandInCheckout>;
+  /** What a successful payment does: attaches the plan / grants the top-up. Takes the checkout URL or its id. */
+  completeCheckout(urlOrSessionId: string): void;
+  /** Forgets every customer, lock, event, checkout and fault; puts the clock back to its initial time. */
+  reset(): void;
+}
+
+/** What `identify` returns for a backend request: the signed-in customer, or null when nobody is signed in. */
+export type StandInIdentity = {
+  customerId: string;
+  customerData?: { name?: string; email?: string };
+} | null;
+
+export type StandInIdentify = (request: Request) => StandInIdentity | Promise<StandInIdentity>;
+
+export interface StartAutumnStandInOptions extends AutumnStandInOptions {
+  /**
+   * When given, the server also serves autumn-js's own backend handler (`autumnHandler` from `autumn-js/fetch`) at
+   * `/api/autumn/*`, pointed at this server, so `<AutumnProvider backendUrl={url}>` works.
+   */
+  identify?: StandInIdentify;
+  /** Port to bind on 127.0.0.1; default 0 (a free port). */
+  port?: number;
+}
+
+export interface RunningAutumnStandIn extends AutumnStandIn {
+  /** `http://127.0.0.1:<port>`: the SDK's `serverURL` and the React `backendUrl`. */
+  readonly url: string;
+  /** Stops the server; answers pending `timeout` faults by closing their connections. */
+  close(): Promise<void>;
+}
+
+export interface AutumnStandInHandlersOptions {
+  /** Who is signed in, for the backend routes `/api/autumn/*`. */
+  identify: StandInIdentify;
+  /** Origin (and optional path) the React `AutumnProvider` talks to; default the page's own origin. */
+  backendUrl?: string;
+  /** Path prefix of the backend routes; default `/api/autumn` (autumn-js's default). */
+  pathPrefix?: string;
+}

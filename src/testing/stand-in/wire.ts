@@ -1,0 +1,210 @@
+/**
+ * The stand-in's state written as Autumn 1.x wire JSON (snake_case). Each shape carries every field the autumn-js
+ * 1.3.x response schemas require (Customer, Balance, Breakdown, Plan, events...), checked by the SDK itself in the
+ * stand-in's tests.
+ */
+import type { CreditPlan, CreditsConfig } from '../../core/config.js';
+import { cycleStart, nextResetAt, type CustomerRecord, type DeductionItem, type EventRecord, type Grant, type Ledger } from './ledger.js';
+
+type Json = Record<string, unknown>;
+
+/** The credit feature as Autumn describes it: a consumable metered feature. */
+export function featureJson(config: CreditsConfig): Json {
+  return {
+    id: config.featureId,
+    name: config.featureName,
+    type: 'metered',
+    consumable: true,
+    event_names: [],
+    archived: false,
+    display: { singular: 'credit', plural: 'credits' },
+  };
+}
+
+function resetJson(grant: Grant): Json | null {
+  if (grant.interval === 'one_off') return null;
+  return { interval: grant.interval, interval_count: 1, resets_at: nextResetAt(grant) };
+}
+
+function grantPriceJson(grant: Grant): Json | null {
+  if (grant.overagePrice !== null) {
+    return { amount: grant.overagePrice, billing_units: 1, billing_method: 'usage_based', max_purchase: null };
+  }
+  if (grant.pack) {
+    return { amount: grant.pack.price, billing_units: grant.pack.credits, billing_method: 'prepaid', max_purchase: null };
+  }
+  return null;
+}
+
+function breakdownJson(ledger: Ledger, grant: Grant): Json {
+  const isPlan = grant.source === 'plan';
+  return {
+    id: grant.id,
+    plan_id: grant.planId,
+    included_grant: isPlan ? ledger.toCredits(grant.granted) : 0,
+    prepaid_grant: isPlan ? 0 : ledger.toCredits(grant.granted),
+    remaining: ledger.toCredits(grant.granted - grant.usage),
+    usage: ledger.toCredits(grant.usage),
+    unlimited: false,
+    reset: resetJson(grant),
+    price: grantPriceJson(grant),
+    expires_at: null,
+  };
+}
+
+/** The customer's balance of the credit feature, or null when no plan grants it. */
+export function balanceJson(ledger: Ledger, customer: CustomerRecord, options: { withFeature?: boolean } = {}): Json | null {
+  if (customer.grants.length === 0) return null;
+  const units = ledger.balanceUnits(customer);
+  return {
+    feature_id: ledger.config.featureId,
+    ...(options.withFeature ? { feature: featureJson(ledger.config) } : {}),
+    granted: ledger.toCredits(units.granted),
+    remaining: ledger.toCredits(units.remaining),
+    usage: ledger.toCredits(units.usage),
+    unlimited: false,
+    overage_allowed: units.overageAllowed,
+    max_purchase: null,
+    next_reset_at: units.nextResetAt,
+    breakdown: customer.grants.map((grant) => breakdownJson(ledger, grant)),
+  };
+}
+
+export function customerJson(ledger: Ledger, customer: CustomerRecord, expand: readonly string[] = []): Json {
+  const balance = balanceJson(ledger, customer, { withFeature: expand.includes('balances.feature') });
+  const planGrant = customer.grants.find((grant) => grant.source === 'plan');
+  const subscription = customer.subscription;
+  const subscriptionPlan = subscription ? ledger.requirePlan(subscription.planId) : undefined;
+  return {
+    id: customer.id,
+    name: customer.name,
+    email: customer.email,
+    created_at: customer.createdAt,
+    fingerprint: null,
+    stripe_id: null,
+    env: 'sandbox',
+    metadata: customer.metadata,
+    send_email_receipts: false,
+    billing_controls: {},
+    subscriptions:
+      subscription && subscriptionPlan
+        ? [
+            {
+              id: subscription.id,
+              ...(expand.includes('subscriptions.plan') ? { plan: planJson(ledger.config, subscriptionPlan) } : {}),
+              plan_id: subscription.planId,
+              auto_enable: subscriptionPlan.isDefault === true,
+              add_on: false,
+              status: 'active',
+              past_due: false,
+              canceled_at: null,
+              expires_at: null,
+              trial_ends_at: null,
+              started_at: subscription.startedAt,
+              current_period_start: planGrant && planGrant.interval !== 'one_off' ? cycleStart(planGrant) : null,
+              current_period_end: planGrant ? nextResetAt(planGrant) : null,
+              quantity: 1,
+            },
+          ]
+        : [],
+    purchases: customer.purchases.map((purchase) => ({
+      plan_id: purchase.planId,
+      expires_at: null,
+      started_at: purchase.startedAt,
+      quantity: purchase.quantity,
+    })),
+    licenses: [],
+    balances: balance ? { [ledger.config.featureId]: balance } : {},
+    flags: {},
+  };
+}
+
+function planItemJson(config: CreditsConfig, plan: CreditPlan, withFeature: boolean): Json {
+  const feature = withFeature ? { feature: { id: config.featureId, name: config.featureName, type: 'single_use', archived: false } } : {};
+  if (plan.kind === 'top_up') {
+    return {
+      feature_id: config.featureId,
+      ...feature,
+      included: 0,
+      unlimited: false,
+      pooled: false,
+      reset: null,
+      price: {
+        amount: plan.price,
+        interval: 'one_off',
+        billing_units: plan.credits,
+        billing_method: 'prepaid',
+        max_purchase: null,
+      },
+    };
+  }
+  return {
+    feature_id: config.featureId,
+    ...feature,
+    included: plan.credits,
+    unlimited: false,
+    pooled: false,
+    reset: plan.interval === 'one_off' ? null : { interval: plan.interval, interval_count: 1 },
+    price:
+      plan.overagePricePerCredit === undefined
+        ? null
+        : {
+            amount: plan.overagePricePerCredit,
+            interval: plan.interval === 'one_off' ? 'one_off' : plan.interval,
+            billing_units: 1,
+            billing_method: 'usage_based',
+            max_purchase: null,
+          },
+  };
+}
+
+/** A plan of the credits config as Autumn's Plan object (`plans.list`, `subscriptions.plan`). */
+export function planJson(config: CreditsConfig, plan: CreditPlan, eligibility?: Json): Json {
+  return {
+    id: plan.id,
+    name: plan.name,
+    description: null,
+    group: null,
+    version: 1,
+    add_on: plan.kind === 'top_up',
+    auto_enable: plan.isDefault === true,
+    price: plan.kind === 'subscription' && plan.price > 0 ? { amount: plan.price, interval: plan.interval } : null,
+    items: [planItemJson(config, plan, true)],
+    created_at: 0,
+    env: 'sandbox',
+    archived: false,
+    config: { ignore_past_due: false },
+    metadata: {},
+    ...(eligibility ? { customer_eligibility: eligibility } : {}),
+    base_variant_id: null,
+  };
+}
+
+function deductionsJson(ledger: Ledger, customer: CustomerRecord, items: readonly DeductionItem[]): Json[] {
+  return items.map((item) => {
+    const grant = customer.grants.find((candidate) => candidate.id === item.grantId);
+    return {
+      balance_id: item.grantId,
+      feature_id: ledger.config.featureId,
+      plan_id: grant?.planId ?? null,
+      reset: grant ? resetJson(grant) : null,
+      value: ledger.toCredits(item.units),
+    };
+  });
+}
+
+export function trackDeductionsJson(ledger: Ledger, customer: CustomerRecord, items: readonly DeductionItem[]): Json[] {
+  return deductionsJson(ledger, customer, items);
+}
+
+export function eventJson(ledger: Ledger, customer: CustomerRecord, event: EventRecord): Json {
+  return {
+    id: event.id,
+    timestamp: event.timestamp,
+    feature_id: event.featureId,
+    customer_id: event.customerId,
+    value: ledger.toCredits(event.units),
+    properties: event.properties,
+    deductions: event.items.length > 0 ? deductionsJson(ledger, customer, event.items) : null,
+  };
+}

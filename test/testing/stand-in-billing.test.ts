@@ -1,3 +1,4 @@
+import { Autumn, HTTPClient } from 'autumn-js';
 import { describe, expect, it } from 'vitest';
 import { defaultCreditsConfig } from '../../src/core/config.js';
 import { createAutumnStandIn } from '../../src/testing.js';
@@ -131,18 +132,23 @@ describe('billing.attach and checkout', () => {
     expect([same.statusCode, JSON.parse(same.body).code]).toEqual([400, 'plan_already_attached']);
   });
 
-  it('completes the purchase at attach with autoCompleteCheckout (for stories)', async () => {
+  it('charges at once, without checkout, with autoCompleteCheckout (a card on file, for stories)', async () => {
     const standIn = createAutumnStandIn({ autoCompleteCheckout: true });
     standIn.seedCustomer('u', { remaining: 0 });
-
-    const response = await standIn.fetch('http://autumn.stand-in/v1/billing.attach', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${standIn.secretKey}` },
-      body: JSON.stringify({ customer_id: 'u', plan_id: 'credit_topup' }),
+    // The SDK on the in-process fetch: no server needed (only with fail-open off, which keeps the httpClient).
+    const autumn = new Autumn({
+      secretKey: standIn.secretKey,
+      serverURL: standIn.origin,
+      failOpen: false,
+      httpClient: new HTTPClient({ fetcher: standIn.fetch }),
     });
 
-    expect((await response.json()).payment_url).toMatch(/^http:\/\/autumn\.stand-in\/checkout\//);
+    const attach = await autumn.billing.attach({ customerId: 'u', planId: 'credit_topup' });
+
+    expect(attach.paymentUrl).toBeNull();
+    expect(attach.invoice).toMatchObject({ status: 'paid', total: 10, currency: 'usd', hostedInvoiceUrl: null });
     expect(standIn.balance('u').remaining).toBe(40000);
+    expect(standIn.checkouts()).toEqual([]);
   });
 });
 

@@ -43,7 +43,9 @@ function setCors(req: IncomingMessage, res: ServerResponse): void {
 }
 
 export async function startAutumnStandIn(options: StartAutumnStandInOptions = {}): Promise<RunningAutumnStandIn> {
-  const http = await import('node:http');
+  // A computed specifier keeps browser bundlers (Storybook, Vite) from trying to resolve node:http.
+  const nodeHttp = 'node:http';
+  const http = (await import(/* @vite-ignore */ nodeHttp)) as typeof import('node:http');
   const standIn = createStandInInternal(options);
   let backend: ((request: Request) => Promise<Response>) | undefined;
 

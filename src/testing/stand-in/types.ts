@@ -26,10 +26,11 @@ export interface AutumnStandInOptions {
    */
   autoCreateCustomers?: boolean;
   /**
-   * When true, `billing.attach` of a paid plan completes the purchase at once (the balance grows immediately) and
-   * still answers a `payment_url`; opening it just redirects to `success_url`. Handy for Storybook, where nobody
-   * clicks through a checkout. Default false: the purchase completes when the checkout URL is opened or
-   * `completeCheckout()` is called.
+   * When true, every customer behaves as if a card were on file: `billing.attach` of a paid plan charges it at once
+   * (the plan / top-up is granted immediately) and answers `payment_url: null` with a paid `invoice`, as Autumn does
+   * for a customer with a saved payment method. autumn-js/react then refetches instead of redirecting, which is what
+   * a story wants. Default false: paid attaches answer a checkout URL, and the purchase completes when that URL is
+   * opened or `completeCheckout()` is called.
    */
   autoCompleteCheckout?: boolean;
 }

@@ -1,6 +1,7 @@
 import { AutumnError } from 'autumn-js';
 import { describe, expect, it } from 'vitest';
 import { defaultCreditsConfig, defineCredits } from '../../src/core/config.js';
+import { normalizeCustomer } from '../../src/core/customer.js';
 import { createAutumnStandIn, STAND_IN_EPOCH } from '../../src/testing.js';
 import { post, rejection, useStandIn } from './helpers.js';
 
@@ -49,6 +50,22 @@ describe('given the real autumn-js SDK against the stand-in', () => {
       const customer = await env.autumn.customers.getOrCreate({ customerId: 'pro_1', autoEnablePlanId: 'pro_monthly' });
 
       expect(customer.balances[FEATURE]).toMatchObject({ granted: 60000, overageAllowed: true });
+    });
+  });
+
+  describe('the kit’s own normalization', () => {
+    it('reads the stand-in’s customer, SDK (camelCase) and wire (snake_case) alike', async () => {
+      env.standIn.seedCustomer('u', { planId: 'pro_monthly', remaining: 100, topUpCredits: 40000 });
+
+      const viaSdk = normalizeCustomer(await env.autumn.customers.getOrCreate({ customerId: 'u' }));
+      const viaWire = normalizeCustomer((await post(env.standIn, 'customers.get_or_create', { customer_id: 'u' })).body);
+
+      expect(viaSdk).toMatchObject({ status: 'ready', remaining: 40100, granted: 100000, overageAllowed: true, source: 'autumn-1.x' });
+      expect(viaSdk.grants.map((grant) => [grant.planId, grant.remaining, grant.interval])).toEqual([
+        ['pro_monthly', 100, 'month'],
+        ['credit_topup', 40000, null],
+      ]);
+      expect(viaWire).toMatchObject({ remaining: 40100, granted: 100000, nextResetAt: viaSdk.nextResetAt });
     });
   });
 

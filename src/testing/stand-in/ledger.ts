@@ -528,7 +528,7 @@ export class Ledger {
     else this.subscribe(customer, plan);
   }
 
-  /** Parses `{ action, lock_id, override_value }` lock options of check/track. */
+  /** The `lock.overage_behavior` of a check: `reject` (default), `cap` or `overflow`. */
   static lockBehavior(value: unknown): LockOverageBehavior {
     if (value === undefined || value === null) return 'reject';
     if (value === 'reject' || value === 'cap' || value === 'overflow') return value;

@@ -66,12 +66,12 @@ function customerFor(ctx: RouteContext, customerId: string): CustomerRecord {
   return ctx.ledger.requireCustomer(customerId);
 }
 
-function lockParams(ctx: RouteContext, body: Json) {
+function lockParams(body: Json) {
   const lock = optObj(body, 'lock');
   if (!lock || lock.enabled !== true) return null;
   const id = str(lock, 'lock_id');
   const expiresAt = optNum(lock, 'expires_at') ?? null;
-  return { id, expiresAt, behavior: Ledger.lockBehavior(lock.overage_behavior), lock };
+  return { id, expiresAt, behavior: Ledger.lockBehavior(lock.overage_behavior) };
 }
 
 // ------------------------------------------------------------------ customers
@@ -117,7 +117,7 @@ const check: Route = (ctx, body) => {
   const requiredUnits = ctx.ledger.parseAmount(required, 'required_balance');
   const properties = optObj(body, 'properties') ?? {};
   const ledger = ctx.ledger;
-  const lock = lockParams(ctx, body);
+  const lock = lockParams(body);
 
   let allowed: boolean;
   if (lock) {
@@ -169,7 +169,7 @@ const track: Route = (ctx, body) => {
   const entityId = optStr(body, 'entity_id') ?? null;
   const properties = optObj(body, 'properties') ?? {};
   const timestamp = optNum(body, 'timestamp');
-  const lock = lockParams(ctx, body);
+  const lock = lockParams(body);
   const customer = customerFor(ctx, customerId);
 
   let items;

@@ -155,7 +155,7 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
     });
   }
 
-  function checkoutPage(request: Request, url: URL): Response {
+  function checkoutPage(url: URL): Response {
     const checkout = ledger.findCheckout(url.pathname);
     if (!checkout) return html('<h1>Checkout not found</h1>', 404);
     ledger.completeCheckout(checkout);
@@ -189,7 +189,7 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
 
     if (route === 'checkout') {
       ledger.sweep();
-      return checkoutPage(request, url);
+      return checkoutPage(url);
     }
     if (route === null) return apiError(new StandInApiError(404, 'not_found', `No route ${request.method} ${url.pathname}`));
 

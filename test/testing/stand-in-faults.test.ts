@@ -15,8 +15,8 @@ describe('fault injection', () => {
 
   beforeEach(() => {
     env.standIn.seedCustomer('u', { remaining: 10 });
-    failClosed = sdk(env.standIn, { failOpen: false, timeoutMs: TIMEOUT_MS });
-    failOpen = sdk(env.standIn, { failOpen: true, timeoutMs: TIMEOUT_MS });
+    failClosed = sdk(env.standIn, { failOpen: false });
+    failOpen = sdk(env.standIn, { failOpen: true });
     // The SDK logs when it fails open; keep the test output quiet.
     vi.spyOn(console, 'log').mockImplementation(() => {});
     vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -99,7 +99,7 @@ describe('fault injection', () => {
       env.standIn.faults.inject('balances.track', { kind: 'timeout' });
 
       const started = performance.now();
-      const error = await rejection(track(failClosed));
+      const error = await rejection(track(sdk(env.standIn, { failOpen: false, timeoutMs: TIMEOUT_MS })));
 
       expect(error).toBeInstanceOf(RequestTimeoutError);
       expect(performance.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
@@ -109,7 +109,7 @@ describe('fault injection', () => {
     it('with fail-open on: check answers allowed: true after the timeout', async () => {
       env.standIn.faults.inject('balances.check', { kind: 'timeout' });
 
-      expect(await check(failOpen)).toMatchObject({ allowed: true, customerId: '' });
+      expect(await check(sdk(env.standIn, { failOpen: true, timeoutMs: TIMEOUT_MS }))).toMatchObject({ allowed: true, customerId: '' });
     });
   });
 

@@ -1,0 +1,8 @@
+/**
+ * `autumn-ai-credits/server` — the server helper. Node and edge safe: no React, no DOM, no secrets of its own
+ * (you pass your autumn-js client).
+ */
+export * from './server/index.js';
+export * from './core/errors.js';
+export * from './core/config.js';
+export * from './core/money.js';

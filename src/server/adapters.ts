@@ -1,0 +1,105 @@
+/**
+ * Adapters from the AI SDK (`ai` 7) and Convex Agent to the meter. Neither ever throws into the generation: a
+ * failure to charge goes to the meter's outbox / `onUnbilled`.
+ */
+import type { ChargeInput, CreditMeter, MessageCostRecord, Reservation, StepLike } from './meter.js';
+import type { ProviderMetadataLike, UsageLike } from './usage.js';
+
+/** The AI SDK callbacks that settle a reservation: spread them into `streamText`/`generateText`. */
+export interface AiSdkCallbacks {
+  /** AI SDK 7 step callback: records the step's usage and gateway cost. */
+  onStepEnd(step: StepLike): void;
+  /** Same, under the AI SDK 5/6 name. */
+  onStepFinish(step: StepLike): void;
+  /** Charges the real cost of all steps (the event's `steps` when present). */
+  onFinish(event: StepLike & { readonly steps?: ReadonlyArray<StepLike> }): Promise<void>;
+  /** Releases the reservation on a model error. */
+  onError(event: unknown): Promise<void>;
+  /** On abort, charges the steps that finished (they consumed tokens) or releases. */
+  onAbort(event?: { readonly steps?: ReadonlyArray<StepLike> }): Promise<void>;
+  /** The cost record once settled (for the UI's MessageCostBadge). */
+  readonly cost: Promise<MessageCostRecord | null>;
+}
+
+export function aiSdkCallbacks(reservation: Reservation): AiSdkCallbacks {
+  let steps = 0;
+  let resolveCost: (record: MessageCostRecord | null) => void = () => {};
+  const cost = new Promise<MessageCostRecord | null>((resolve) => {
+    resolveCost = resolve;
+  });
+  const finish = async (result?: { readonly steps?: ReadonlyArray<StepLike> } | StepLike): Promise<void> => {
+    try {
+      resolveCost(await reservation.settle(result));
+    } catch {
+      resolveCost(null);
+    }
+  };
+  const record = (step: StepLike): void => {
+    steps += 1;
+    reservation.addStep(step);
+  };
+  return {
+    onStepEnd: record,
+    onStepFinish: record,
+    onFinish: (event) => finish(event.steps && event.steps.length > 0 ? { steps: event.steps } : steps > 0 ? undefined : event),
+    async onError() {
+      await reservation.release();
+      resolveCost(null);
+    },
+    async onAbort(event) {
+      if ((event?.steps?.length ?? 0) > 0) return finish({ steps: event!.steps! });
+      if (steps > 0) return finish();
+      await reservation.release();
+      resolveCost(null);
+    },
+    cost,
+  };
+}
+
+/** The arguments Convex Agent passes to `usageHandler` (structural; `@convex-dev/agent` UsageHandler). */
+export interface ConvexUsageArgs {
+  readonly userId?: string | undefined;
+  readonly threadId?: string | undefined;
+  readonly agentName?: string | undefined;
+  readonly model: string;
+  readonly provider: string;
+  readonly usage: UsageLike;
+  readonly providerMetadata?: ProviderMetadataLike;
+}
+
+export interface ConvexUsageHandlerOptions<Ctx> {
+  readonly meter: CreditMeter;
+  /** The org to charge, from your auth (e.g. looked up from `args.userId` in your own tables). */
+  readonly customerId: (ctx: Ctx, args: ConvexUsageArgs) => string | null | undefined | Promise<string | null | undefined>;
+  /** Extra event properties; `thread_id` and `agent` are added for you. */
+  readonly properties?: (args: ConvexUsageArgs) => ChargeInput['properties'];
+  /** Called with every cost record (e.g. to store it on the message for the UI). */
+  readonly onCost?: (ctx: Ctx, record: MessageCostRecord, args: ConvexUsageArgs) => void | Promise<void>;
+}
+
+/**
+ * A Convex Agent `usageHandler`: fires once per step (embeddings included, which carry no gateway metadata and are
+ * priced by tokens) and charges it. It never throws: an exception in a usageHandler would fail the generation.
+ */
+export function convexUsageHandler<Ctx>(options: ConvexUsageHandlerOptions<Ctx>): (ctx: Ctx, args: ConvexUsageArgs) => Promise<void> {
+  return async (ctx, args) => {
+    try {
+      const customerId = await options.customerId(ctx, args);
+      const properties = {
+        ...(args.threadId ? { thread_id: args.threadId } : {}),
+        ...(args.agentName ? { agent: args.agentName } : {}),
+        ...options.properties?.(args),
+      };
+      const model = args.model && args.provider && !args.model.includes('/') ? `${args.provider}/${args.model}` : args.model;
+      if (!customerId) {
+        await options.meter.charge({ customerId: '', model, usage: args.usage, providerMetadata: args.providerMetadata, properties });
+        return;
+      }
+      const record = await options.meter.charge({ customerId, model, usage: args.usage, providerMetadata: args.providerMetadata, properties });
+      await options.onCost?.(ctx, record, args);
+    } catch (error) {
+      // Never into the generation. The meter has already reported any charge it could not make.
+      console.error('[autumn-ai-credits] usageHandler failed', error);
+    }
+  };
+}

@@ -1,0 +1,49 @@
+import { CreditsError } from '../core/errors.js';
+
+/** What the UI needs to offer a top-up: how much the call needs and how much the org has. */
+export interface InsufficientCreditsDetails {
+  readonly code: 'insufficient_credits';
+  readonly featureId: string;
+  /** Credits the call was estimated to need. */
+  readonly needed: number;
+  /** Credits the org has now (null if Autumn did not say). */
+  readonly available: number | null;
+  readonly message: string;
+}
+
+/**
+ * The org cannot pay for the call. Thrown by the pre-flight reserve; send `toJSON()` to the client with status 402
+ * and the React kit's `isInsufficientCreditsError` turns it into a top-up prompt.
+ */
+export class InsufficientCreditsError extends CreditsError {
+  readonly featureId: string;
+  readonly needed: number;
+  readonly available: number | null;
+  /** HTTP status to answer with: 402 Payment Required. */
+  readonly status = 402;
+  constructor(details: { featureId: string; needed: number; available: number | null }) {
+    super(
+      'insufficient_credits',
+      `Not enough credits: this call needs about ${details.needed} and ${details.available ?? 'an unknown number'} are left`,
+    );
+    this.name = 'InsufficientCreditsError';
+    this.featureId = details.featureId;
+    this.needed = details.needed;
+    this.available = details.available;
+  }
+  /** The JSON body for the client: `{ error: { code: 'insufficient_credits', needed, available, ... } }`. */
+  toJSON(): { error: InsufficientCreditsDetails } {
+    return { error: { code: 'insufficient_credits', featureId: this.featureId, needed: this.needed, available: this.available, message: this.message } };
+  }
+}
+
+/**
+ * Autumn could not be reached (after retries) or answered with a fail-open fake. The pre-flight refuses the call
+ * rather than run it unpaid; settlement hands the charge to `onUnbilled` instead of throwing.
+ */
+export class BillingUnavailableError extends CreditsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('autumn_unavailable', message, options);
+    this.name = 'BillingUnavailableError';
+  }
+}

@@ -1,0 +1,65 @@
+'use client';
+/**
+ * The slow-changing half of the credits setup — the config and the memoized formatters, never the balance — in a
+ * context of its own. Components rendered by the thousand (`MessageCostBadge`) and lists (`UsageBreakdown`) read it
+ * instead of the credits state, so a balance change re-renders none of them.
+ *
+ * `CreditsProvider` renders `<CreditsFormatProvider config locale currency>` around its children; without any
+ * provider the components fall back to `defaultCreditsConfig` and the runtime locale.
+ */
+import * as React from 'react';
+import { defaultCreditsConfig, type CreditsConfig } from '../../core/config.js';
+import { getFormatters, type CreditFormatters } from '../../core/format.js';
+
+export interface CreditsFormat {
+  readonly config: CreditsConfig;
+  /** BCP 47 tag; undefined means the runtime's default. */
+  readonly locale: string | undefined;
+  /** ISO 4217 code money is shown in (the config's currency unless overridden). */
+  readonly currency: string;
+  readonly formatters: CreditFormatters;
+}
+
+/** Where locale/currency/config come from, most specific first: component props, then this context, then defaults. */
+export interface CreditsFormatOptions {
+  readonly config?: CreditsConfig | undefined;
+  readonly locale?: string | undefined;
+  readonly currency?: string | undefined;
+}
+
+export const CreditsFormatContext = React.createContext<CreditsFormat | null>(null);
+CreditsFormatContext.displayName = 'CreditsFormatContext';
+
+/** The format for explicit options, the same object for the same options (formatters come from the core cache). */
+export function resolveCreditsFormat(options: CreditsFormatOptions = {}, inherited: CreditsFormat | null = null): CreditsFormat {
+  const config = options.config ?? inherited?.config ?? defaultCreditsConfig;
+  const locale = options.locale ?? inherited?.locale;
+  const currency = options.currency ?? inherited?.currency ?? config.currency;
+  if (inherited && inherited.config === config && inherited.locale === locale && inherited.currency === currency) return inherited;
+  const formatters = getFormatters(locale, currency);
+  return { config, locale, currency: formatters.currency, formatters };
+}
+
+export type CreditsFormatProviderProps = CreditsFormatOptions & { children?: React.ReactNode };
+
+/**
+ * Provides the config and formatters to the kit's components below it. Its value changes only when `config`,
+ * `locale` or `currency` change. Nested providers inherit what they don't set.
+ */
+export function CreditsFormatProvider({ config, locale, currency, children }: CreditsFormatProviderProps) {
+  const inherited = React.useContext(CreditsFormatContext);
+  const value = React.useMemo(
+    () => resolveCreditsFormat({ config, locale, currency }, inherited),
+    [config, locale, currency, inherited],
+  );
+  return <CreditsFormatContext.Provider value={value}>{children}</CreditsFormatContext.Provider>;
+}
+
+/**
+ * The config and formatters for a component: its own `config`/`locale`/`currency` props win, then the nearest
+ * `CreditsFormatProvider` (rendered by `CreditsProvider`), then the defaults. Never subscribes to the balance.
+ */
+export function useCreditsFormat(options: CreditsFormatOptions = {}): CreditsFormat {
+  const inherited = React.useContext(CreditsFormatContext);
+  return resolveCreditsFormat(options, inherited);
+}

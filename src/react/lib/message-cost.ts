@@ -1,0 +1,196 @@
+/**
+ * The cost of one chat message, as the server helper records it, and the pure functions `MessageCostBadge`
+ * renders from: which state the badge is in, how many credits and dollars, and a token breakdown whose total keeps
+ * cache and reasoning tokens.
+ */
+import type { CreditsConfig } from '../../core/config.js';
+import { creditsToUsd, tryUsdToCredits } from '../../core/money.js';
+import { displayAmount } from './amounts.js';
+
+/** Whether a cost was guessed before the call (`estimate`) or settled with what the call really cost (`actual`). */
+export type MessageCostKind = 'estimate' | 'actual';
+
+/**
+ * Where a price came from: the AI Gateway's reported cost, the model's per-token rates, or a pre-call estimate.
+ * Other strings are shown as they are.
+ */
+export type MessageCostSource = 'gateway' | 'token-rates' | 'tokens' | 'estimate' | (string & {});
+
+/**
+ * Token usage, structurally compatible with the AI SDK's `LanguageModelUsage` (every field optional, so partial
+ * records from a database or another SDK version fit too).
+ */
+export interface MessageTokenUsage {
+  readonly inputTokens?: number | undefined;
+  readonly inputTokenDetails?:
+    | {
+        readonly noCacheTokens?: number | undefined;
+        readonly cacheReadTokens?: number | undefined;
+        readonly cacheWriteTokens?: number | undefined;
+      }
+    | undefined;
+  readonly outputTokens?: number | undefined;
+  readonly outputTokenDetails?:
+    | {
+        readonly textTokens?: number | undefined;
+        readonly reasoningTokens?: number | undefined;
+      }
+    | undefined;
+  readonly totalTokens?: number | undefined;
+}
+
+/**
+ * The per-message cost record of the server helper (stored on the message, e.g. in its metadata). Tolerant: only
+ * `credits` is expected, everything else is shown when present.
+ */
+export interface MessageCost {
+  readonly credits: number;
+  /** Cost in the config currency; the gateway's decimal string is accepted as is. */
+  readonly usd?: number | string | undefined;
+  readonly model?: string | undefined;
+  readonly source?: MessageCostSource | undefined;
+  /** Default: `estimate` when `source` is `estimate`, else `actual`. */
+  readonly kind?: MessageCostKind | undefined;
+  readonly usage?: MessageTokenUsage | undefined;
+}
+
+/** One data attribute for the badge: `unknown` when there is no valid amount to show. */
+export type MessageCostState = MessageCostKind | 'unknown';
+
+/** The badge's state from its amount and kind (a pure function, so styles key off `data-state`). */
+export function messageCostState(input: { credits: number | null; kind: MessageCostKind }): MessageCostState {
+  return input.credits === null ? 'unknown' : input.kind;
+}
+
+/** Token counts for the tooltip. null: not reported (or unreadable). */
+export interface TokenBreakdown {
+  /** Input tokens read without cache. */
+  readonly input: number | null;
+  readonly cacheRead: number | null;
+  readonly cacheWrite: number | null;
+  /** Output text tokens (without reasoning). */
+  readonly output: number | null;
+  readonly reasoning: number | null;
+  /** Every token of the call: never less than the parts, so cache and reasoning tokens are never dropped. */
+  readonly total: number | null;
+}
+
+function count(value: unknown): number | null {
+  return typeof value === 'number' ? displayAmount(value) : null;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function sumKnown(...values: (number | null)[]): number | null {
+  let total: number | null = null;
+  for (const value of values) if (value !== null) total = (total ?? 0) + value;
+  return total;
+}
+
+function maxKnown(...values: (number | null)[]): number | null {
+  let max: number | null = null;
+  for (const value of values) if (value !== null && (max === null || value > max)) max = value;
+  return max;
+}
+
+/**
+ * What a reported total leaves for its unreported part. The AI SDK's totals include their details; a total smaller
+ * than its details comes from a provider whose totals exclude them, so the total is that part.
+ */
+function remainder(total: number | null, details: number | null): number | null {
+  if (total === null) return null;
+  return details !== null && details <= total ? total - details : total;
+}
+
+/**
+ * Splits a usage record into non-cached input, cache reads, cache writes, output text and reasoning. Providers
+ * differ on whether `inputTokens` includes cache tokens and `outputTokens` includes reasoning, so each total is the
+ * larger of the reported total and the sum of its parts. Unreadable counts (NaN, negative) are left out; null when
+ * nothing is readable.
+ */
+export function tokenBreakdown(usage: unknown): TokenBreakdown | null {
+  if (!isObject(usage)) return null;
+  const inputDetails = isObject(usage.inputTokenDetails) ? usage.inputTokenDetails : {};
+  const outputDetails = isObject(usage.outputTokenDetails) ? usage.outputTokenDetails : {};
+
+  const inputTotal = count(usage.inputTokens);
+  const cacheRead = count(inputDetails.cacheReadTokens);
+  const cacheWrite = count(inputDetails.cacheWriteTokens);
+  const input = count(inputDetails.noCacheTokens) ?? remainder(inputTotal, sumKnown(cacheRead, cacheWrite));
+
+  const outputTotal = count(usage.outputTokens);
+  const reasoning = count(outputDetails.reasoningTokens);
+  const output = count(outputDetails.textTokens) ?? remainder(outputTotal, reasoning);
+
+  const allInput = maxKnown(inputTotal, sumKnown(input, cacheRead, cacheWrite));
+  const allOutput = maxKnown(outputTotal, sumKnown(output, reasoning));
+  const total = maxKnown(count(usage.totalTokens), sumKnown(allInput, allOutput));
+  if (total === null) return null;
+  return { input, cacheRead, cacheWrite, output, reasoning, total };
+}
+
+/** What the badge shows, every number checked: null where the input was missing or not a valid amount. */
+export interface ResolvedMessageCost {
+  readonly state: MessageCostState;
+  readonly kind: MessageCostKind;
+  readonly credits: number | null;
+  readonly usd: number | null;
+  readonly model: string | null;
+  readonly source: string | null;
+  readonly tokens: TokenBreakdown | null;
+}
+
+export interface MessageCostInput {
+  readonly credits?: number | undefined;
+  readonly usd?: number | string | undefined;
+  readonly cost?: Partial<MessageCost> | null | undefined;
+  readonly usage?: MessageTokenUsage | null | undefined;
+  readonly model?: string | undefined;
+  readonly kind?: MessageCostKind | undefined;
+  readonly source?: MessageCostSource | undefined;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/**
+ * Resolves the badge's numbers: explicit props over the `cost` record; credits from USD (exactly, at the config's
+ * rate) when only USD is known, and USD from credits the other way round.
+ */
+export function resolveMessageCost(
+  input: MessageCostInput,
+  config: Pick<CreditsConfig, 'creditsPerUsd' | 'creditDecimals'>,
+): ResolvedMessageCost {
+  const cost = input.cost ?? undefined;
+  const source = text(input.source ?? cost?.source);
+  const kind: MessageCostKind = input.kind ?? cost?.kind ?? (source === 'estimate' ? 'estimate' : 'actual');
+  const rawCredits = input.credits ?? cost?.credits;
+  const rawUsd = input.usd ?? cost?.usd;
+  const money = { creditsPerUsd: config.creditsPerUsd, creditDecimals: config.creditDecimals };
+
+  let credits = displayAmount(rawCredits);
+  let usd = displayAmount(rawUsd);
+  if (credits === null && usd !== null) credits = tryUsdToCredits(rawUsd, money);
+  if (usd === null && credits !== null) usd = safeCreditsToUsd(credits, money);
+
+  return {
+    state: messageCostState({ credits, kind }),
+    kind,
+    credits,
+    usd,
+    model: text(input.model ?? cost?.model),
+    source,
+    tokens: tokenBreakdown(input.usage ?? cost?.usage),
+  };
+}
+
+function safeCreditsToUsd(credits: number, options: { creditsPerUsd: number; creditDecimals: number }): number | null {
+  try {
+    return creditsToUsd(credits, options);
+  } catch {
+    return null;
+  }
+}

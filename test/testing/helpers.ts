@@ -4,7 +4,7 @@
  */
 import { Autumn } from 'autumn-js';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { startAutumnStandIn, type RunningAutumnStandIn, type StartAutumnStandInOptions } from '../../src/testing.js';
+import { STAND_IN_EPOCH, startAutumnStandIn, type RunningAutumnStandIn, type StartAutumnStandInOptions } from '../../src/testing.js';
 
 export const DAY = 24 * 60 * 60 * 1000;
 
@@ -17,11 +17,14 @@ export function sdk(standIn: { url: string; secretKey: string }, options: { fail
   });
 }
 
-/** One server per test file, reset between tests. */
+/**
+ * One server per test file, reset between tests. The clock starts at the fixed {@link STAND_IN_EPOCH} (the stand-in's
+ * own default is the real time), so dates in assertions are stable.
+ */
 export function useStandIn(options: StartAutumnStandInOptions = {}): { readonly standIn: RunningAutumnStandIn; readonly autumn: Autumn } {
   const state: { standIn?: RunningAutumnStandIn; autumn?: Autumn } = {};
   beforeAll(async () => {
-    state.standIn = await startAutumnStandIn(options);
+    state.standIn = await startAutumnStandIn({ now: STAND_IN_EPOCH, ...options });
     state.autumn = sdk(state.standIn);
   });
   afterEach(() => state.standIn?.reset());

@@ -89,7 +89,7 @@ export function createAutumnStandIn(options: AutumnStandInOptions = {}): AutumnS
 export function createStandInInternal(options: AutumnStandInOptions = {}): AutumnStandInInternal {
   const config = options.config ?? defaultCreditsConfig;
   const secretKey = options.secretKey ?? DEFAULT_STAND_IN_SECRET_KEY;
-  const initialNow = options.now ?? STAND_IN_EPOCH;
+  const initialNow = options.now ?? Math.floor(Date.now() / 1000) * 1000;
   let origin = (options.origin ?? DEFAULT_STAND_IN_ORIGIN).replace(/\/+$/, '');
   let now = initialNow;
   const ledger = new Ledger(config, () => now);

@@ -12,7 +12,10 @@ export interface AutumnStandInOptions {
   config?: CreditsConfig;
   /** Requests without `Authorization: Bearer <secretKey>` get a 401. Default `'am_sk_test_stand_in'`. */
   secretKey?: string;
-  /** Initial clock (ms since epoch). Default {@link STAND_IN_EPOCH} (2025-01-01T00:00:00Z). */
+  /**
+   * Initial clock (ms since epoch). Default: the real time when the stand-in is created, so clients that stamp lock
+   * expiries with `Date.now()` (the credit meter does) work unchanged. Pass {@link STAND_IN_EPOCH} for fixed dates.
+   */
   now?: number;
   /**
    * Origin the stand-in pretends to live at when it has no server of its own (in-process `fetch`, MSW handlers).

@@ -34,7 +34,7 @@ export interface AutumnClientLike {
     finalize(params: { lockId: string; action: 'confirm' | 'release'; overrideValue?: number; properties?: Record<string, unknown> }): Promise<unknown>;
   };
   events: {
-    aggregate(params: { customerId: string; featureId?: string; range?: '24h' | '7d' | '30d' | '90d' | 'last_cycle' | '1bc' | '3bc'; groupBy?: string; filterBy?: Record<string, string> }): Promise<{
+    aggregate(params: { customerId: string; featureId: string; range?: '24h' | '7d' | '30d' | '90d' | 'last_cycle' | '1bc' | '3bc'; groupBy?: string }): Promise<{
       total?: Record<string, { count: number; sum: number }>;
       list: ReadonlyArray<{ groupedValues?: Record<string, Record<string, number>> | undefined }>;
     }>;
@@ -170,6 +170,9 @@ export interface CreditMeter {
   replayUnbilled(): Promise<number>;
 }
 
+/** How many explicit charge ids the meter remembers for idempotency (oldest forgotten first). */
+const RECENT_CHARGE_IDS = 10_000;
+
 /** Default reservation lifetime. */
 const DEFAULT_LOCK_TTL_MS = 10 * 60 * 1000;
 
@@ -208,6 +211,8 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   const createId = options.createId ?? randomId;
   const autumn = options.autumn;
   const outbox: UnbilledCharge[] = [];
+  /** Charges by explicit id, so a retried `charge({ id })` (a redelivered webhook, a re-run handler) is charged once. */
+  const recentCharges = new Map<string, Promise<MessageCostRecord>>();
 
   const toCredits = (units: bigint): number => unitsToCredits(units, places);
   const toUsd = (units: bigint): number => creditsToUsd(unitsToString(units, places), money);
@@ -227,18 +232,22 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     let usage = NO_TOKENS;
     const sources = new Set<'gateway' | 'token-rates'>();
     const unpriced: Array<{ model: string | null; usage: TokenPools }> = [];
+    let firstModel: string | null = null;
     for (const step of steps) {
       const pools = tokenPools(step?.usage ?? undefined);
       usage = addPools(usage, pools);
       const model = modelIdOf(step ?? {}, defaultModel);
+      firstModel ??= model;
       const cost = gatewayCostOf(step?.providerMetadata);
       if (cost !== undefined && cost !== null) {
         try {
-          units += usdToCreditUnits(cost, money);
+          const stepUnits = usdToCreditUnits(cost, money);
+          toCredits(stepUnits); // throws for an amount too large to count exactly ("1e400")
+          units += stepUnits;
           sources.add('gateway');
           continue;
         } catch {
-          // Malformed gateway cost ("abc", "-1", NaN): fall back to token prices below.
+          // Malformed or absurd gateway cost ("abc", "-1", NaN, "1e400"): fall back to token prices below.
         }
       }
       const price = findModelPrice(prices, model ?? undefined);
@@ -250,7 +259,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       }
     }
     const source: PriceSource | null = sources.size === 0 ? null : sources.size === 1 ? [...sources][0]! : 'mixed';
-    return { units, usage, source, unpriced };
+    return { units, usage, source, unpriced, model: firstModel ?? defaultModel };
   }
 
   /**
@@ -304,6 +313,45 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
 
   function record(fields: Omit<MessageCostRecord, 'kind' | 'featureId'>): MessageCostRecord {
     return { kind: 'actual', featureId, ...fields };
+  }
+
+  /** One charge without a reservation (see `meter.charge`). Never throws: failures go to the outbox. */
+  async function chargeOnce(input: ChargeInput, id: string): Promise<MessageCostRecord> {
+    const properties: Properties = input.properties ?? {};
+    let model = input.model ?? null;
+    let priced: { units: bigint; usage: TokenPools; source: PriceSource | null; unpriced: Array<{ model: string | null; usage: TokenPools }> };
+    try {
+      if (input.usd !== undefined) {
+        priced = { units: usdToCreditUnits(input.usd, money), usage: tokenPools(input.usage), source: 'gateway', unpriced: [] };
+      } else {
+        const steps = input.steps ?? [{ usage: input.usage ?? null, providerMetadata: input.providerMetadata, model: input.model }];
+        const stepsPriced = priceSteps(steps, model);
+        model = stepsPriced.model;
+        priced = stepsPriced;
+      }
+      toCredits(priced.units); // throws for a total too large to count exactly
+    } catch (error) {
+      priced = { units: 0n, usage: tokenPools(input.usage), source: null, unpriced: [{ model, usage: tokenPools(input.usage) }] };
+      await report({ id, reason: 'unpriced', customerId: input.customerId, featureId, model, credits: null, usage: priced.usage, properties, error: errorText(error), at: now() });
+      return record({ id, customerId: input.customerId, model, credits: 0, usd: 0, source: 'estimate', estimatedCredits: null, usage: priced.usage, steps: 0, billed: false, properties });
+    }
+    for (const miss of priced.unpriced) {
+      await report({ id: `${id}:unpriced`, reason: 'unpriced', customerId: input.customerId, featureId, model: miss.model, credits: null, usage: miss.usage, properties, error: null, at: now() });
+    }
+    let billed = priced.unpriced.length === 0;
+    if (priced.units > 0n && (typeof input.customerId !== 'string' || input.customerId.trim() === '')) {
+      billed = false;
+      await report({ id, reason: 'autumn_failed', customerId: '', featureId, model, credits: toCredits(priced.units), usage: priced.usage, properties, error: 'no customer id: pass the org from your auth', at: now() });
+    } else if (priced.units > 0n) {
+      try {
+        await chargeUnits(input.customerId, id, priced.units, properties);
+      } catch (error) {
+        billed = false;
+        await report({ id, reason: 'autumn_failed', customerId: input.customerId, featureId, model, credits: toCredits(priced.units), usage: priced.usage, properties, error: errorText(error), at: now() });
+      }
+    }
+    return record({ id, customerId: input.customerId, model, credits: toCredits(priced.units), usd: toUsd(priced.units), source: priced.source ?? 'estimate', estimatedCredits: null, usage: priced.usage, steps: input.steps?.length ?? 1, billed, properties });
+  
   }
 
   const meter: CreditMeter = {
@@ -396,8 +444,8 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
             for (const miss of priced.source === null ? [] : priced.unpriced) {
               await report({ id: `${id}:unpriced`, reason: 'unpriced', customerId: input.customerId, featureId, model: miss.model, credits: null, usage: miss.usage, properties, error: null, at: now() });
             }
-            const billed = await settleUnits(input.customerId, id, units, actual, properties, priced.usage, model);
-            return record({ id, customerId: input.customerId, model, credits: toCredits(actual), usd: toUsd(actual), source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed, properties });
+            const billed = await settleUnits(input.customerId, id, units, actual, properties, priced.usage, priced.model);
+            return record({ id, customerId: input.customerId, model: priced.model, credits: toCredits(actual), usd: toUsd(actual), source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed, properties });
           })();
           return outcome;
         },
@@ -426,41 +474,15 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       return { result, cost };
     },
 
-    async charge(input) {
-      const id = input.id ?? createId();
-      const properties: Properties = input.properties ?? {};
-      const model = input.model ?? null;
-      let priced: { units: bigint; usage: TokenPools; source: PriceSource | null; unpriced: Array<{ model: string | null; usage: TokenPools }> };
-      try {
-        if (input.usd !== undefined) {
-          priced = { units: usdToCreditUnits(input.usd, money), usage: tokenPools(input.usage), source: 'gateway', unpriced: [] };
-        } else {
-          const steps = input.steps ?? [{ usage: input.usage ?? null, providerMetadata: input.providerMetadata, model: input.model }];
-          priced = priceSteps(steps, model);
-        }
-      } catch (error) {
-        priced = { units: 0n, usage: tokenPools(input.usage), source: null, unpriced: [{ model, usage: tokenPools(input.usage) }] };
-        await report({ id, reason: 'unpriced', customerId: input.customerId, featureId, model, credits: null, usage: priced.usage, properties, error: errorText(error), at: now() });
-        return record({ id, customerId: input.customerId, model, credits: 0, usd: 0, source: 'estimate', estimatedCredits: null, usage: priced.usage, steps: 0, billed: false, properties });
-      }
-      for (const miss of priced.unpriced) {
-        await report({ id: `${id}:unpriced`, reason: 'unpriced', customerId: input.customerId, featureId, model: miss.model, credits: null, usage: miss.usage, properties, error: null, at: now() });
-      }
-      let billed = priced.unpriced.length === 0;
-      if (priced.units > 0n && (typeof input.customerId !== 'string' || input.customerId.trim() === '')) {
-        billed = false;
-        await report({ id, reason: 'autumn_failed', customerId: '', featureId, model, credits: toCredits(priced.units), usage: priced.usage, properties, error: 'no customer id: pass the org from your auth', at: now() });
-      } else if (priced.units > 0n) {
-        try {
-          await chargeUnits(input.customerId, id, priced.units, properties);
-        } catch (error) {
-          billed = false;
-          await report({ id, reason: 'autumn_failed', customerId: input.customerId, featureId, model, credits: toCredits(priced.units), usage: priced.usage, properties, error: errorText(error), at: now() });
-        }
-      }
-      return record({ id, customerId: input.customerId, model, credits: toCredits(priced.units), usd: toUsd(priced.units), source: priced.source ?? 'estimate', estimatedCredits: null, usage: priced.usage, steps: input.steps?.length ?? 1, billed, properties });
+    charge(input) {
+      if (input.id === undefined) return chargeOnce(input, createId());
+      const known = recentCharges.get(input.id);
+      if (known) return known;
+      const outcome = chargeOnce(input, input.id);
+      recentCharges.set(input.id, outcome);
+      if (recentCharges.size > RECENT_CHARGE_IDS) recentCharges.delete(recentCharges.keys().next().value!);
+      return outcome;
     },
-
     async usageByThread({ customerId, range = '30d' }) {
       const result = await withRetry(() => autumn.events.aggregate({ customerId, featureId, range, groupBy: 'properties.thread_id' }), options.retry);
       const totals = new Map<string, bigint>();

@@ -38,6 +38,8 @@ export interface CreditsContextValue {
    * away; reconciled by the next fetch. Invalid amounts are ignored (and reported in development).
    */
   applyUsage(cost: number | string | { readonly credits: number | string }): void;
+  /** Back to `idle` after a finished or failed top-up (the dialog calls it when it reopens). Optional for hand-built values. */
+  resetTopUp?(): void;
 }
 
 export const CreditsContext = React.createContext<CreditsContextValue | null>(null);

@@ -11,7 +11,9 @@ export interface AiSdkCallbacks {
   onStepEnd(step: StepLike): void;
   /** Same, under the AI SDK 5/6 name. */
   onStepFinish(step: StepLike): void;
-  /** Charges the real cost of all steps (the event's `steps` when present). */
+  /** AI SDK 7 end callback: charges the real cost of all steps (the event's `steps` when present). */
+  onEnd(event: StepLike & { readonly steps?: ReadonlyArray<StepLike> }): Promise<void>;
+  /** Same, under its older name (a deprecated alias in AI SDK 7). Settling twice charges once. */
   onFinish(event: StepLike & { readonly steps?: ReadonlyArray<StepLike> }): Promise<void>;
   /** Releases the reservation on a model error. */
   onError(event: unknown): Promise<void>;
@@ -38,10 +40,13 @@ export function aiSdkCallbacks(reservation: Reservation): AiSdkCallbacks {
     steps += 1;
     reservation.addStep(step);
   };
+  const end = (event: StepLike & { readonly steps?: ReadonlyArray<StepLike> }): Promise<void> =>
+    finish(event.steps && event.steps.length > 0 ? { steps: event.steps } : steps > 0 ? undefined : event);
   return {
     onStepEnd: record,
     onStepFinish: record,
-    onFinish: (event) => finish(event.steps && event.steps.length > 0 ? { steps: event.steps } : steps > 0 ? undefined : event),
+    onEnd: end,
+    onFinish: end,
     async onError() {
       await reservation.release();
       resolveCost(null);
@@ -84,7 +89,13 @@ export interface ConvexUsageHandlerOptions<Ctx> {
 export function convexUsageHandler<Ctx>(options: ConvexUsageHandlerOptions<Ctx>): (ctx: Ctx, args: ConvexUsageArgs) => Promise<void> {
   return async (ctx, args) => {
     try {
-      const customerId = await options.customerId(ctx, args);
+      let customerId: string | null | undefined = null;
+      try {
+        customerId = await options.customerId(ctx, args);
+      } catch (error) {
+        // Charged below without an org: the meter puts it in the outbox, so the usage is not lost.
+        console.error('[autumn-ai-credits] usageHandler could not find the org to charge', error);
+      }
       const properties = {
         ...(args.threadId ? { thread_id: args.threadId } : {}),
         ...(args.agentName ? { agent: args.agentName } : {}),

@@ -9,7 +9,7 @@
  */
 import { defaultCreditsConfig, type CreditsConfig } from '../core/config.js';
 import { unitsToCredits, usdToCreditUnits, type MoneyOptions } from '../core/money.js';
-import { InsufficientCreditsError } from './errors.js';
+import { BillingUnavailableError, InsufficientCreditsError } from './errors.js';
 import { DEFAULT_MODEL_PRICES, estimateCost, findModelPrice, priceTokens, type EstimateInput, type ModelPriceTable } from './pricing.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import { gatewayCostOf, tokenPools, type ProviderMetadataLike, type TokenPools, type UsageLike } from './usage.js';
@@ -58,13 +58,13 @@ export function createConvexCreditMeter<Ctx>(options: ConvexCreditMeterOptions<C
     async preflight(ctx: Ctx, input: Partial<EstimateInput> & { credits?: number }): Promise<void> {
       const credits = await needed(input);
       const { data, error } = await options.autumn.check(ctx, { featureId: config.featureId, requiredBalance: credits });
-      if (error || !data) throw new Error(`Autumn check failed: ${error?.message ?? 'no answer'}`);
+      if (error || !data) throw new BillingUnavailableError(`Autumn check failed: ${error?.message ?? 'no answer'}`);
       if (!data.allowed) throw new InsufficientCreditsError({ featureId: config.featureId, needed: credits, available: data.balance ?? null });
     },
     /** For calls priced up front: atomic check + track (`send_event`). */
     async chargeUpFront(ctx: Ctx, credits: number, properties: Record<string, unknown> = {}): Promise<void> {
       const { data, error } = await options.autumn.check(ctx, { featureId: config.featureId, requiredBalance: credits, sendEvent: true, properties });
-      if (error || !data) throw new Error(`Autumn check failed: ${error?.message ?? 'no answer'}`);
+      if (error || !data) throw new BillingUnavailableError(`Autumn check failed: ${error?.message ?? 'no answer'}`);
       if (!data.allowed) throw new InsufficientCreditsError({ featureId: config.featureId, needed: credits, available: data.balance ?? null });
     },
     /** Tracks the real cost of a finished step (gateway cost, else token prices). Never throws. */

@@ -1,0 +1,22 @@
+import type { StorybookConfig } from '@storybook/react-vite';
+import tailwindcss from '@tailwindcss/vite';
+
+/**
+ * Storybook for the kit (`npm start`): every component in every state, on the built-in Autumn stand-in (MSW in the
+ * browser, so no Autumn account and no network). Works offline: no telemetry, no "what's new", no update check.
+ */
+const config: StorybookConfig = {
+  framework: { name: '@storybook/react-vite', options: {} },
+  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.@(ts|tsx)'],
+  addons: ['@storybook/addon-docs', '@storybook/addon-a11y', '@storybook/addon-vitest'],
+  // MSW's service worker (public/mockServiceWorker.js, from `npx msw init ./public --save`).
+  staticDirs: ['../public'],
+  core: { disableTelemetry: true, disableWhatsNewNotifications: true },
+  typescript: { reactDocgen: 'react-docgen-typescript' },
+  async viteFinal(viteConfig) {
+    const { mergeConfig } = await import('vite');
+    return mergeConfig(viteConfig, { plugins: [tailwindcss()] });
+  },
+};
+
+export default config;

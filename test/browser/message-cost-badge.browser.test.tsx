@@ -1,0 +1,90 @@
+import * as React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import { userEvent } from 'vitest/browser';
+import { describe, expect, it } from 'vitest';
+import { MessageCostBadge } from '../../src/react/components/message-cost-badge.js';
+import type { MessageCost } from '../../src/react/lib/message-cost.js';
+import { expectNoAxeViolations } from './axe.js';
+
+const GATEWAY_COST: MessageCost = {
+  credits: 0.618,
+  usd: '0.0001545',
+  model: 'openai/gpt-5-mini',
+  source: 'gateway',
+  kind: 'actual',
+  usage: {
+    inputTokens: 1000,
+    inputTokenDetails: { noCacheTokens: 200, cacheReadTokens: 700, cacheWriteTokens: 100 },
+    outputTokens: 500,
+    outputTokenDetails: { textTokens: 300, reasoningTokens: 200 },
+    totalTokens: 1500,
+  },
+};
+
+describe('MessageCostBadge in Chromium', () => {
+  describe('given a gateway cost', () => {
+    it('opens the cost details when a real pointer hovers it, and closes them on Escape', async () => {
+      render(<MessageCostBadge cost={GATEWAY_COST} locale="en" />);
+      const badge = screen.getByRole('button', { name: /Actual cost/ });
+      // A real pointer: entering arms the tooltip, moving on over the badge opens it after the delay.
+      await userEvent.hover(badge, { position: { x: 2, y: 2 } });
+      // (Arming re-mounts the button under the Tooltip, so query it again.)
+      await userEvent.hover(screen.getByRole('button', { name: /Actual cost/ }), { position: { x: 6, y: 4 } });
+      const tooltip = await screen.findByRole('tooltip', {}, { timeout: 3000 });
+      expect(within(tooltip).getByText('openai/gpt-5-mini')).toBeInTheDocument();
+      expect(tooltip).toHaveTextContent(/Total tokens\s*1.5K/);
+
+      await userEvent.keyboard('{Escape}');
+      await expect.poll(() => screen.queryByRole('tooltip')).toBeNull();
+    });
+
+    it('takes keyboard focus with Tab and keeps it after the tooltip mounts', async () => {
+      render(
+        <>
+          <button type="button">before</button>
+          <MessageCostBadge cost={GATEWAY_COST} locale="en" />
+        </>,
+      );
+      screen.getByRole('button', { name: 'before' }).focus();
+      await userEvent.tab();
+      await screen.findByRole('tooltip', {}, { timeout: 3000 });
+      expect(document.activeElement).toHaveAttribute('data-slot', 'message-cost-badge');
+    });
+
+    it('has no axe violations with real layout', async () => {
+      const { container } = render(<MessageCostBadge cost={GATEWAY_COST} locale="en" />);
+      await expectNoAxeViolations(container);
+    });
+  });
+
+  describe('given bad amounts', () => {
+    it('shows a dash, never NaN, Infinity or a negative', () => {
+      render(
+        <>
+          <MessageCostBadge credits={Number.NaN} />
+          <MessageCostBadge credits={Number.POSITIVE_INFINITY} />
+          <MessageCostBadge credits={-3} />
+          <MessageCostBadge usd="abc" />
+        </>,
+      );
+      const text = document.body.textContent ?? '';
+      expect(text).not.toMatch(/NaN|Infinity|∞|-\d/);
+      expect(screen.getAllByRole('button')).toHaveLength(4);
+    });
+  });
+
+  describe('given a thousand badges', () => {
+    it('mounts them all as plain buttons, with no tooltip until one is used', () => {
+      const costs = Array.from({ length: 1000 }, (_, index) => ({ ...GATEWAY_COST, credits: index / 10 }));
+      render(
+        <div>
+          {costs.map((cost, index) => (
+            <MessageCostBadge key={index} cost={cost} locale="en" />
+          ))}
+        </div>,
+      );
+      expect(document.querySelectorAll('[data-slot="message-cost-badge"]')).toHaveLength(1000);
+      expect(document.querySelector('[data-slot="message-cost-badge-content"]')).toBeNull();
+    });
+  });
+});

@@ -11,7 +11,7 @@ import { defaultCreditsConfig, type CreditsConfig } from '../core/config.js';
 import { unitsToCredits, usdToCreditUnits, type MoneyOptions } from '../core/money.js';
 import { BillingUnavailableError, InsufficientCreditsError } from './errors.js';
 import { DEFAULT_MODEL_PRICES, estimateCost, findModelPrice, priceTokens, type EstimateInput, type ModelPriceTable } from './pricing.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { withRetry, type RetryOptions } from './retry.js';
 import { gatewayCostOf, tokenPools, type ProviderMetadataLike, type TokenPools, type UsageLike } from './usage.js';
 
 type Result<T> = Promise<{ data?: T | null; error?: { message?: string; code?: string } | null }>;
@@ -37,13 +37,15 @@ export interface ConvexCreditMeterOptions<Ctx> {
   readonly onUnbilled?: (charge: { credits: number | null; model: string | null; usage: TokenPools; properties: Record<string, unknown>; error: string }) => void | Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+class RetryableTrackError extends Error {
+  readonly statusCode = 503;
+}
 
 export function createConvexCreditMeter<Ctx>(options: ConvexCreditMeterOptions<Ctx>) {
   const config = options.config ?? defaultCreditsConfig;
   const prices = options.prices ?? DEFAULT_MODEL_PRICES;
   const money: MoneyOptions = { creditsPerUsd: config.creditsPerUsd, creditDecimals: config.creditDecimals };
-  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const retry = options.retry;
 
   async function needed(input: Partial<EstimateInput> & { credits?: number }): Promise<number> {
     if (input.credits !== undefined) return input.credits;
@@ -95,16 +97,16 @@ export function createConvexCreditMeter<Ctx>(options: ConvexCreditMeterOptions<C
       }
       const credits = unitsToCredits(units, money.creditDecimals);
       if (credits === 0) return { credits, source, usage, billed: true };
-      let lastError = 'unknown';
-      for (let attempt = 1; attempt <= retry.attempts; attempt++) {
-        try {
+      let lastError: string;
+      try {
+        await withRetry(async () => {
           const { error } = await options.autumn.track(ctx, { featureId: config.featureId, value: credits, properties });
-          if (!error) return { credits, source, usage, billed: true };
-          lastError = error.message ?? error.code ?? 'track failed';
-        } catch (error) {
-          lastError = error instanceof Error ? error.message : String(error);
-        }
-        if (attempt < retry.attempts) await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
+          // A 0.x error carries no HTTP status: treat it as transient (retried like a 503).
+          if (error) throw new RetryableTrackError(error.message ?? error.code ?? 'track failed');
+        }, retry);
+        return { credits, source, usage, billed: true };
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
       }
       try {
         await options.onUnbilled?.({ credits, model: input.model ?? null, usage, properties, error: lastError });

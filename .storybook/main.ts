@@ -7,7 +7,7 @@ import tailwindcss from '@tailwindcss/vite';
  */
 const config: StorybookConfig = {
   framework: { name: '@storybook/react-vite', options: {} },
-  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.@(ts|tsx)'],
+  stories: ['../stories/**/*.stories.@(ts|tsx)'],
   addons: ['@storybook/addon-docs', '@storybook/addon-a11y', '@storybook/addon-vitest'],
   // MSW's service worker (public/mockServiceWorker.js, from `npx msw init ./public --save`).
   staticDirs: ['../public'],

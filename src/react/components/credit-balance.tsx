@@ -1,0 +1,509 @@
+'use client';
+/**
+ * `CreditBalance`: the credits left, their value in money, what was granted, and a meter — with a skeleton while the
+ * customer loads, an error with Retry, a usage breakdown behind the number and a "Top up" action.
+ *
+ * `CreditBalanceView` renders from props (a `CreditState` or plain numbers); `CreditBalance` reads `useCredits()`
+ * and opens `CreditTopUpDialog` for its top-up action.
+ */
+import * as React from 'react';
+import * as DialogPrimitive from '@radix-ui/react-dialog';
+import { cva, type VariantProps } from 'class-variance-authority';
+import type { CreditsConfig } from '../../core/config.js';
+import { normalizeCustomer, type CreditLevel, type CreditState } from '../../core/customer.js';
+import type { CreditFormatters } from '../../core/format.js';
+import { creditsToUsd } from '../../core/money.js';
+import { useCredits } from '../credits-context.js';
+import { cn } from '../lib/cn.js';
+import { useCreditsFormat } from '../lib/credits-format.js';
+import { CreditTopUpDialog } from './credit-top-up-dialog.js';
+
+/** One data attribute for the root: the level when the balance is known, else `loading` or `error`. */
+export type CreditBalanceState = CreditLevel | 'loading' | 'error';
+
+/** The root's `data-state` from a credit state (pure, so styles key off it). */
+export function creditBalanceState(state: Pick<CreditState, 'status' | 'level'>): CreditBalanceState {
+  return state.status === 'ready' ? state.level : state.status;
+}
+
+export interface CreditBalanceLabels {
+  /** Heading; default the config's `featureName` ("AI credits"). */
+  readonly title?: string;
+  /** After the amount: "1,234 credits". */
+  readonly unit: string;
+  readonly unlimited: string;
+  /** The meter's value text, e.g. "1,234 of 8,000 credits left". */
+  readonly valueText: (remaining: string, total: string) => string;
+  /** Under the meter, e.g. "of 8,000". */
+  readonly ofTotal: (total: string) => string;
+  /** The money value of the balance, e.g. "≈ $0.31". */
+  readonly worth: (money: string) => string;
+  /** When the included credits come back. */
+  readonly resets: (date: string) => string;
+  /** Usage beyond the balance (billed as overage). */
+  readonly overage: (credits: string) => string;
+  readonly topUp: string;
+  readonly loading: string;
+  readonly error: string;
+  readonly retry: string;
+  /** Accessible hint of the balance button that opens the breakdown. */
+  readonly openBreakdown: string;
+  /** Title of the breakdown dialog. */
+  readonly breakdownTitle: string;
+  readonly breakdownDescription: string;
+  readonly close: string;
+}
+
+export const DEFAULT_CREDIT_BALANCE_LABELS: CreditBalanceLabels = Object.freeze({
+  unit: 'credits',
+  unlimited: 'Unlimited',
+  valueText: (remaining: string, total: string) => `${remaining} of ${total} credits left`,
+  ofTotal: (total: string) => `of ${total}`,
+  worth: (money: string) => `≈ ${money}`,
+  resets: (date: string) => `Resets ${date}`,
+  overage: (credits: string) => `${credits} credits over the balance`,
+  topUp: 'Top up',
+  loading: 'Loading credits…',
+  error: 'Could not load your credits.',
+  retry: 'Retry',
+  openBreakdown: 'Show usage breakdown',
+  breakdownTitle: 'Credit usage',
+  breakdownDescription: 'Where your credits went this period.',
+  close: 'Close',
+});
+
+export interface CreditBalanceClassNames {
+  readonly header?: string;
+  readonly title?: string;
+  readonly value?: string;
+  readonly amount?: string;
+  readonly unit?: string;
+  readonly worth?: string;
+  readonly meter?: string;
+  readonly indicator?: string;
+  readonly details?: string;
+  readonly topUp?: string;
+  readonly retry?: string;
+  readonly skeleton?: string;
+  readonly dialog?: string;
+}
+
+export const creditBalanceVariants = cva(
+  [
+    'group/credit-balance flex flex-col gap-2 rounded-lg border border-border bg-background text-foreground',
+    'data-[state=low]:border-warning/60 data-[state=empty]:border-destructive/60 data-[state=overage]:border-destructive/60',
+    'data-[state=error]:border-destructive/60',
+  ],
+  {
+    variants: {
+      size: {
+        compact: 'gap-1 p-2 text-xs',
+        default: 'p-3 text-sm',
+      },
+    },
+    defaultVariants: { size: 'default' },
+  },
+);
+
+const buttonClass = [
+  'inline-flex h-7 shrink-0 items-center justify-center rounded-md px-2.5 text-xs font-medium transition-colors outline-none',
+  'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
+  'disabled:pointer-events-none disabled:opacity-50',
+].join(' ');
+
+/** The numbers the view shows when it gets no `state`. Unreadable values count as 0, as in `normalizeCustomer`. */
+export interface CreditBalanceNumbers {
+  remaining?: number | string | undefined;
+  granted?: number | string | undefined;
+  unlimited?: boolean | undefined;
+  overageAllowed?: boolean | undefined;
+  nextResetAt?: number | null | undefined;
+  loading?: boolean | undefined;
+  error?: unknown;
+}
+
+export type CreditBalanceViewProps = Omit<React.ComponentProps<'div'>, 'children'> &
+  VariantProps<typeof creditBalanceVariants> &
+  CreditBalanceNumbers & {
+    /** The normalized balance (from `useCredits().state` or `normalizeCustomer`); wins over the plain numbers. */
+    state?: CreditState | undefined;
+    /** Rate, threshold and feature name; default the nearest provider's config, else `defaultCreditsConfig`. */
+    config?: CreditsConfig | undefined;
+    locale?: string | undefined;
+    currency?: string | undefined;
+    /** Shows the "Top up" button. */
+    onTopUp?: (() => void) | undefined;
+    /** Shows "Retry" in the error state. */
+    onRetry?: (() => void) | undefined;
+    /** Makes the balance a button; called when it is activated (click, Enter, Space). */
+    onOpenBreakdown?: (() => void) | undefined;
+    /** Content of a dialog the balance button opens (e.g. `<UsageBreakdown />`). */
+    breakdown?: React.ReactNode;
+    labels?: Partial<CreditBalanceLabels> | undefined;
+    classNames?: CreditBalanceClassNames | undefined;
+    /** Replaces the top-up button (e.g. a `CreditTopUpDialog` with its own trigger). */
+    action?: React.ReactNode;
+  };
+
+interface Shown {
+  readonly state: CreditState;
+  readonly dataState: CreditBalanceState;
+  /** What the meter counts up to: never below what is left (a top-up can raise the balance above the grant). */
+  readonly total: number;
+  readonly percent: number | null;
+  readonly usd: number | null;
+}
+
+function resolve(props: CreditBalanceNumbers & { state?: CreditState | undefined }, config: CreditsConfig): Shown {
+  const state =
+    props.state ??
+    normalizeCustomer(
+      {
+        balances: {
+          [config.featureId]: {
+            remaining: props.remaining,
+            granted: props.granted,
+            unlimited: props.unlimited === true,
+            overageAllowed: props.overageAllowed === true,
+            nextResetAt: props.nextResetAt ?? null,
+          },
+        },
+      },
+      { config, loading: props.loading === true, error: props.error ?? null },
+    );
+  const remaining = finite(state.remaining);
+  const total = Math.max(finite(state.granted), remaining);
+  const percent = state.unlimited || total <= 0 ? null : Math.min(100, Math.max(0, (remaining / total) * 100));
+  return { state, dataState: creditBalanceState(state), total, percent, usd: toMoney(remaining, config) };
+}
+
+function finite(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+function toMoney(credits: number, config: CreditsConfig): number | null {
+  try {
+    return creditsToUsd(credits, { creditsPerUsd: config.creditsPerUsd });
+  } catch {
+    return null;
+  }
+}
+
+function labelsWith(overrides: Partial<CreditBalanceLabels> | undefined): CreditBalanceLabels {
+  return overrides ? { ...DEFAULT_CREDIT_BALANCE_LABELS, ...overrides } : DEFAULT_CREDIT_BALANCE_LABELS;
+}
+
+/** A meter's value rounded for assistive tech: one decimal place is all a listener can use. */
+function meterValue(percent: number): number {
+  return Math.round(percent * 10) / 10;
+}
+
+/**
+ * The balance from plain props. Pass `state` (a `CreditState`) or the numbers; NaN, Infinity, negatives and a
+ * balance above its grant never show as such (the meter stays within 0..100%).
+ */
+export function CreditBalanceView({
+  state: stateProp,
+  remaining,
+  granted,
+  unlimited,
+  overageAllowed,
+  nextResetAt,
+  loading,
+  error,
+  config: configProp,
+  locale,
+  currency,
+  onTopUp,
+  onRetry,
+  onOpenBreakdown,
+  breakdown,
+  labels: labelOverrides,
+  classNames,
+  action,
+  size,
+  className,
+  ...props
+}: CreditBalanceViewProps) {
+  const format = useCreditsFormat({ config: configProp, locale, currency });
+  const { config, formatters } = format;
+  const labels = labelsWith(labelOverrides);
+  const shown = resolve({ state: stateProp, remaining, granted, unlimited, overageAllowed, nextResetAt, loading, error }, config);
+  const titleId = React.useId();
+  const title = labels.title ?? config.featureName;
+  const busy = shown.dataState === 'loading';
+
+  return (
+    <div
+      data-slot="credit-balance"
+      data-state={shown.dataState}
+      data-size={size ?? 'default'}
+      aria-busy={busy || undefined}
+      role="group"
+      aria-labelledby={titleId}
+      className={cn(creditBalanceVariants({ size }), className)}
+      {...props}
+    >
+      <div data-slot="credit-balance-header" className={cn('flex items-center justify-between gap-2', classNames?.header)}>
+        <span id={titleId} data-slot="credit-balance-title" className={cn('font-medium text-muted-foreground', classNames?.title)}>
+          {title}
+        </span>
+        {shown.dataState === 'loading' || shown.dataState === 'error'
+          ? null
+          : (action ??
+            (onTopUp ? (
+              <button
+                type="button"
+                data-slot="credit-balance-top-up"
+                className={cn(buttonClass, 'bg-primary text-primary-foreground hover:bg-primary/90', classNames?.topUp)}
+                onClick={onTopUp}
+              >
+                {labels.topUp}
+              </button>
+            ) : null))}
+      </div>
+      {shown.dataState === 'loading' ? (
+        <BalanceSkeleton labels={labels} classNames={classNames} />
+      ) : shown.dataState === 'error' ? (
+        <div data-slot="credit-balance-error" role="alert" className="flex items-center justify-between gap-2 text-destructive">
+          <span>{labels.error}</span>
+          {onRetry ? (
+            <button
+              type="button"
+              data-slot="credit-balance-retry"
+              className={cn(buttonClass, 'border border-border bg-background text-foreground hover:bg-muted', classNames?.retry)}
+              onClick={onRetry}
+            >
+              {labels.retry}
+            </button>
+          ) : null}
+        </div>
+      ) : (
+        <BalanceBody
+          shown={shown}
+          formatters={formatters}
+          labels={labels}
+          classNames={classNames}
+          title={title}
+          onOpenBreakdown={onOpenBreakdown}
+          breakdown={breakdown}
+        />
+      )}
+    </div>
+  );
+}
+
+function BalanceSkeleton({ labels, classNames }: { labels: CreditBalanceLabels; classNames: CreditBalanceClassNames | undefined }) {
+  return (
+    <div data-slot="credit-balance-skeleton" className={cn('flex flex-col gap-2', classNames?.skeleton)}>
+      <span className="sr-only">{labels.loading}</span>
+      <span aria-hidden="true" className="h-6 w-28 animate-pulse rounded bg-muted" />
+      <span aria-hidden="true" className="h-1.5 w-full animate-pulse rounded-full bg-muted" />
+    </div>
+  );
+}
+
+interface BalanceBodyProps {
+  shown: Shown;
+  formatters: CreditFormatters;
+  labels: CreditBalanceLabels;
+  classNames: CreditBalanceClassNames | undefined;
+  title: string;
+  onOpenBreakdown: (() => void) | undefined;
+  breakdown: React.ReactNode;
+}
+
+function BalanceBody({ shown, formatters, labels, classNames, title, onOpenBreakdown, breakdown }: BalanceBodyProps) {
+  const { state, percent, total, usd } = shown;
+  const remainingText = formatters.credits(state.remaining);
+  const totalText = formatters.credits(total);
+
+  const value = (
+    <>
+      <span data-slot="credit-balance-amount" className={cn('text-2xl font-semibold tabular-nums group-data-[size=compact]/credit-balance:text-base', classNames?.amount)}>
+        {state.unlimited ? labels.unlimited : remainingText}
+      </span>
+      {state.unlimited ? null : (
+        <>
+          {' '}
+          <span data-slot="credit-balance-unit" className={cn('text-muted-foreground', classNames?.unit)}>
+            {labels.unit}
+          </span>
+          {usd === null ? null : (
+            <>
+              {' '}
+              <span data-slot="credit-balance-worth" className={cn('text-muted-foreground tabular-nums', classNames?.worth)}>
+                {labels.worth(formatters.money(usd))}
+              </span>
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+
+  const valueClass = cn('flex flex-wrap items-baseline gap-x-1 text-left', classNames?.value);
+  const interactive = onOpenBreakdown !== undefined || breakdown !== undefined;
+  const valueButton = interactive ? (
+    <button
+      type="button"
+      data-slot="credit-balance-value"
+      aria-haspopup={breakdown === undefined ? undefined : 'dialog'}
+      className={cn(
+        valueClass,
+        '-mx-1 rounded-md px-1 outline-none hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring',
+      )}
+      onClick={breakdown === undefined ? onOpenBreakdown : undefined}
+    >
+      {value}
+      <span className="sr-only">{` (${labels.openBreakdown})`}</span>
+    </button>
+  ) : (
+    <div data-slot="credit-balance-value" className={valueClass}>
+      {value}
+    </div>
+  );
+
+  return (
+    <>
+      {breakdown === undefined ? (
+        valueButton
+      ) : (
+        <BreakdownDialog trigger={valueButton} onOpen={onOpenBreakdown} labels={labels} className={classNames?.dialog}>
+          {breakdown}
+        </BreakdownDialog>
+      )}
+      {percent === null ? null : (
+        <div
+          data-slot="credit-balance-meter"
+          role="meter"
+          aria-label={title}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={meterValue(percent)}
+          aria-valuetext={labels.valueText(remainingText, totalText)}
+          className={cn('h-1.5 w-full overflow-hidden rounded-full bg-muted', classNames?.meter)}
+        >
+          <div
+            data-slot="credit-balance-indicator"
+            className={cn(
+              'h-full rounded-full bg-primary transition-[width]',
+              'group-data-[state=low]/credit-balance:bg-warning group-data-[state=empty]/credit-balance:bg-destructive',
+              'group-data-[state=overage]/credit-balance:bg-destructive',
+              classNames?.indicator,
+            )}
+            style={{ width: `${percent}%` }}
+          />
+        </div>
+      )}
+      <Details shown={shown} formatters={formatters} labels={labels} className={classNames?.details} totalText={totalText} />
+    </>
+  );
+}
+
+function Details({
+  shown,
+  formatters,
+  labels,
+  className,
+  totalText,
+}: {
+  shown: Shown;
+  formatters: CreditFormatters;
+  labels: CreditBalanceLabels;
+  className: string | undefined;
+  totalText: string;
+}) {
+  const { state, total } = shown;
+  const parts: string[] = [];
+  if (!state.unlimited && total > 0) parts.push(labels.ofTotal(totalText));
+  if (state.overage > 0) parts.push(labels.overage(formatters.credits(state.overage)));
+  if (state.nextResetAt !== null) parts.push(labels.resets(formatters.date(state.nextResetAt)));
+  if (parts.length === 0) return null;
+  return (
+    <p
+      data-slot="credit-balance-details"
+      className={cn('text-xs text-muted-foreground tabular-nums group-data-[size=compact]/credit-balance:hidden', className)}
+    >
+      {parts.join(' · ')}
+    </p>
+  );
+}
+
+function BreakdownDialog({
+  trigger,
+  onOpen,
+  labels,
+  className,
+  children,
+}: {
+  trigger: React.ReactElement;
+  onOpen: (() => void) | undefined;
+  labels: CreditBalanceLabels;
+  className: string | undefined;
+  children: React.ReactNode;
+}) {
+  return (
+    <DialogPrimitive.Root
+      onOpenChange={(open) => {
+        if (open) onOpen?.();
+      }}
+    >
+      <DialogPrimitive.Trigger asChild>{trigger}</DialogPrimitive.Trigger>
+      <DialogPrimitive.Portal>
+        <DialogPrimitive.Overlay data-slot="credit-balance-overlay" className="fixed inset-0 z-50 bg-black/50" />
+        <DialogPrimitive.Content
+          data-slot="credit-balance-dialog"
+          className={cn(
+            'fixed top-1/2 left-1/2 z-50 grid max-h-[85vh] w-full max-w-md -translate-x-1/2 -translate-y-1/2 gap-3 overflow-y-auto',
+            'rounded-lg border border-border bg-background p-5 text-foreground shadow-lg outline-none',
+            className,
+          )}
+        >
+          <DialogPrimitive.Title className="text-base font-semibold">{labels.breakdownTitle}</DialogPrimitive.Title>
+          <DialogPrimitive.Description className="text-sm text-muted-foreground">{labels.breakdownDescription}</DialogPrimitive.Description>
+          {children}
+          <DialogPrimitive.Close
+            className={cn(buttonClass, 'justify-self-end border border-border bg-background text-foreground hover:bg-muted')}
+          >
+            {labels.close}
+          </DialogPrimitive.Close>
+        </DialogPrimitive.Content>
+      </DialogPrimitive.Portal>
+    </DialogPrimitive.Root>
+  );
+}
+
+export type CreditBalanceProps = Omit<CreditBalanceViewProps, keyof CreditBalanceNumbers | 'state' | 'onRetry'> & {
+  /** Replaces opening the top-up dialog. */
+  onTopUp?: (() => void) | undefined;
+  /** Set false to hide the top-up action. Default: shown when the config has top-up packages. */
+  topUp?: boolean | undefined;
+};
+
+/**
+ * The balance of the nearest `CreditsProvider`: Retry refreshes it, "Top up" opens `CreditTopUpDialog` (or calls
+ * `onTopUp`), with optimistic usage already applied.
+ */
+export function CreditBalance({ onTopUp, topUp = true, config, action, ...props }: CreditBalanceProps) {
+  const credits = useCredits();
+  const [dialogOpen, setDialogOpen] = React.useState(false);
+  const { refresh } = credits;
+  const onRetry = React.useCallback(() => {
+    void refresh().catch(() => {});
+  }, [refresh]);
+  const canTopUp = topUp && (onTopUp !== undefined || credits.packages.length > 0);
+  return (
+    <>
+      <CreditBalanceView
+        {...props}
+        state={credits.state}
+        config={config ?? credits.config}
+        onRetry={onRetry}
+        action={action}
+        onTopUp={canTopUp ? (onTopUp ?? (() => setDialogOpen(true))) : undefined}
+      />
+      {canTopUp && onTopUp === undefined ? <CreditTopUpDialog open={dialogOpen} onOpenChange={setDialogOpen} /> : null}
+    </>
+  );
+}

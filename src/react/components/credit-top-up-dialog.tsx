@@ -1,0 +1,375 @@
+'use client';
+/**
+ * `CreditTopUpDialog`: a Radix Dialog listing the config's top-up packages with their price and credits. Choosing one
+ * buys it through the provider's `topUp` (Autumn attach → checkout); the dialog shows the purchase pending, failed
+ * (with Retry) or done.
+ *
+ * `CreditTopUpDialogView` takes everything as props; `CreditTopUpDialog` reads `useCredits()`.
+ */
+import * as React from 'react';
+import * as DialogPrimitive from '@radix-ui/react-dialog';
+import { cva, type VariantProps } from 'class-variance-authority';
+import type { CreditsConfig, CreditTopUpPackage } from '../../core/config.js';
+import type { CreditFormatters } from '../../core/format.js';
+import { useCredits, type TopUpStatus } from '../credits-context.js';
+import { cn } from '../lib/cn.js';
+import { useCreditsFormat } from '../lib/credits-format.js';
+import { useControllableState } from '../lib/use-controllable-state.js';
+
+export interface CreditTopUpDialogLabels {
+  readonly title: string;
+  readonly description: string;
+  readonly credits: (credits: string) => string;
+  /** Accessible name of a package button, e.g. "Credit top-up: 40,000 credits for $10.00". */
+  readonly packageName: (label: string, credits: string, price: string) => string;
+  readonly pending: string;
+  readonly redirecting: string;
+  readonly succeeded: string;
+  readonly failed: string;
+  readonly retry: string;
+  readonly done: string;
+  readonly close: string;
+  readonly empty: string;
+}
+
+export const DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS: CreditTopUpDialogLabels = Object.freeze({
+  title: 'Top up credits',
+  description: 'Buy a credit pack. Top-up credits never expire.',
+  credits: (credits: string) => `${credits} credits`,
+  packageName: (label: string, credits: string, price: string) => `${label}: ${credits} credits for ${price}`,
+  pending: 'Processing…',
+  redirecting: 'Taking you to checkout…',
+  succeeded: 'Credits added to your balance.',
+  failed: 'The top-up did not go through.',
+  retry: 'Try again',
+  done: 'Done',
+  close: 'Close',
+  empty: 'No top-up packages are available.',
+});
+
+export interface CreditTopUpDialogClassNames {
+  readonly overlay?: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly message?: string;
+  readonly list?: string;
+  readonly package?: string;
+  readonly status?: string;
+  readonly error?: string;
+  readonly footer?: string;
+}
+
+export const creditTopUpDialogVariants = cva(
+  [
+    'fixed top-1/2 left-1/2 z-50 grid max-h-[85vh] w-full -translate-x-1/2 -translate-y-1/2 gap-4 overflow-y-auto',
+    'rounded-lg border border-border bg-background p-5 text-foreground shadow-lg outline-none',
+  ],
+  {
+    variants: {
+      size: {
+        default: 'max-w-md',
+        wide: 'max-w-lg',
+      },
+    },
+    defaultVariants: { size: 'default' },
+  },
+);
+
+const buttonClass = [
+  'inline-flex h-8 items-center justify-center rounded-md px-3 text-sm font-medium transition-colors outline-none',
+  'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
+  'disabled:pointer-events-none disabled:opacity-50',
+].join(' ');
+
+/** The view's `data-state`: what the purchase is doing. */
+export type CreditTopUpDialogState = TopUpStatus;
+
+export type CreditTopUpDialogViewProps = Omit<React.ComponentProps<typeof DialogPrimitive.Content>, 'children' | 'onSelect'> &
+  VariantProps<typeof creditTopUpDialogVariants> & {
+    packages: readonly CreditTopUpPackage[];
+    /** Default `idle`. */
+    status?: TopUpStatus | undefined;
+    /** The package being bought (highlighted, and what Retry buys again). */
+    packageId?: string | null | undefined;
+    /** Shown in the failed state; default `labels.failed`. */
+    error?: Error | string | null | undefined;
+    /** A package was chosen. */
+    onSelect?: ((packageId: string) => void) | undefined;
+    /** Retry after a failure; default `onSelect(packageId)`. */
+    onRetry?: (() => void) | undefined;
+    open?: boolean | undefined;
+    defaultOpen?: boolean | undefined;
+    onOpenChange?: ((open: boolean) => void) | undefined;
+    /** The trigger (one element, rendered `asChild`), e.g. `<button>Top up</button>`. Omit when `open` is controlled. */
+    children?: React.ReactElement | undefined;
+    /** A line above the packages, e.g. why the user needs credits ("This message needs 1,200 credits; you have 300"). */
+    message?: React.ReactNode;
+    config?: CreditsConfig | undefined;
+    locale?: string | undefined;
+    currency?: string | undefined;
+    labels?: Partial<CreditTopUpDialogLabels> | undefined;
+    classNames?: CreditTopUpDialogClassNames | undefined;
+  };
+
+function labelsWith(overrides: Partial<CreditTopUpDialogLabels> | undefined): CreditTopUpDialogLabels {
+  return overrides ? { ...DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, ...overrides } : DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS;
+}
+
+function errorText(error: Error | string | null | undefined, fallback: string): string {
+  if (typeof error === 'string' && error.trim() !== '') return error;
+  if (error instanceof Error && error.message) return error.message;
+  return fallback;
+}
+
+/** Packs per purchase, never below one. */
+function packsOf(pkg: CreditTopUpPackage): number {
+  const packs = pkg.quantity ?? 1;
+  return Number.isFinite(packs) && packs >= 1 ? packs : 1;
+}
+
+function safe(value: number): number {
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/** The top-up dialog from plain props. Radix traps focus inside it, and Escape or the overlay closes it. */
+export function CreditTopUpDialogView({
+  packages,
+  status = 'idle',
+  packageId = null,
+  error,
+  onSelect,
+  onRetry,
+  open,
+  defaultOpen,
+  onOpenChange,
+  children,
+  message,
+  config,
+  locale,
+  currency,
+  labels: labelOverrides,
+  classNames,
+  size,
+  className,
+  ...props
+}: CreditTopUpDialogViewProps) {
+  const { formatters } = useCreditsFormat({ config, locale, currency });
+  const labels = labelsWith(labelOverrides);
+  const busy = status === 'pending' || status === 'redirecting';
+  const retry = onRetry ?? (packageId !== null && onSelect ? () => onSelect(packageId) : undefined);
+
+  return (
+    <DialogPrimitive.Root open={open} defaultOpen={defaultOpen} onOpenChange={onOpenChange}>
+      {children ? <DialogPrimitive.Trigger asChild>{children}</DialogPrimitive.Trigger> : null}
+      <DialogPrimitive.Portal>
+        <DialogPrimitive.Overlay
+          data-slot="credit-top-up-dialog-overlay"
+          className={cn('fixed inset-0 z-50 bg-black/50', classNames?.overlay)}
+        />
+        <DialogPrimitive.Content
+          data-slot="credit-top-up-dialog"
+          data-status={status}
+          data-size={size ?? 'default'}
+          aria-busy={busy || undefined}
+          className={cn(creditTopUpDialogVariants({ size }), className)}
+          {...props}
+        >
+          <div className="grid gap-1">
+            <DialogPrimitive.Title data-slot="credit-top-up-dialog-title" className={cn('text-base font-semibold', classNames?.title)}>
+              {labels.title}
+            </DialogPrimitive.Title>
+            <DialogPrimitive.Description
+              data-slot="credit-top-up-dialog-description"
+              className={cn('text-sm text-muted-foreground', classNames?.description)}
+            >
+              {labels.description}
+            </DialogPrimitive.Description>
+          </div>
+          {message ? (
+            <p data-slot="credit-top-up-dialog-message" className={cn('rounded-md bg-muted px-3 py-2 text-sm', classNames?.message)}>
+              {message}
+            </p>
+          ) : null}
+          {packages.length === 0 ? (
+            <p className="text-sm text-muted-foreground">{labels.empty}</p>
+          ) : (
+            <ul data-slot="credit-top-up-dialog-list" aria-busy={busy || undefined} className={cn('grid gap-2', classNames?.list)}>
+              {packages.map((pkg) => (
+                <li key={pkg.id}>
+                  <PackageButton
+                    pkg={pkg}
+                    formatters={formatters}
+                    labels={labels}
+                    className={classNames?.package}
+                    disabled={busy || status === 'succeeded'}
+                    selected={pkg.id === packageId && status !== 'idle'}
+                    onSelect={onSelect}
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+          <StatusLine status={status} error={error} labels={labels} retry={retry} classNames={classNames} />
+          <div data-slot="credit-top-up-dialog-footer" className={cn('flex justify-end gap-2', classNames?.footer)}>
+            <DialogPrimitive.Close
+              className={cn(
+                buttonClass,
+                status === 'succeeded'
+                  ? 'bg-primary text-primary-foreground hover:bg-primary/90'
+                  : 'border border-border bg-background text-foreground hover:bg-muted',
+              )}
+            >
+              {status === 'succeeded' ? labels.done : labels.close}
+            </DialogPrimitive.Close>
+          </div>
+        </DialogPrimitive.Content>
+      </DialogPrimitive.Portal>
+    </DialogPrimitive.Root>
+  );
+}
+
+function PackageButton({
+  pkg,
+  formatters,
+  labels,
+  className,
+  disabled,
+  selected,
+  onSelect,
+}: {
+  pkg: CreditTopUpPackage;
+  formatters: CreditFormatters;
+  labels: CreditTopUpDialogLabels;
+  className: string | undefined;
+  disabled: boolean;
+  selected: boolean;
+  onSelect: ((packageId: string) => void) | undefined;
+}) {
+  const packs = packsOf(pkg);
+  const credits = formatters.credits(safe(pkg.credits) * packs);
+  const price = formatters.money(safe(pkg.price) * packs);
+  return (
+    <button
+      type="button"
+      data-slot="credit-top-up-dialog-package"
+      data-selected={selected || undefined}
+      aria-label={labels.packageName(pkg.label, credits, price)}
+      disabled={disabled}
+      onClick={() => onSelect?.(pkg.id)}
+      className={cn(
+        'flex w-full items-center justify-between gap-3 rounded-md border border-border px-3 py-2.5 text-left transition-colors outline-none',
+        'hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring data-[selected]:border-primary',
+        'disabled:cursor-not-allowed disabled:opacity-60',
+        className,
+      )}
+    >
+      <span className="grid">
+        <span className="font-medium">{pkg.label}</span>
+        <span className="text-xs text-muted-foreground tabular-nums">{labels.credits(credits)}</span>
+        {pkg.description ? <span className="text-xs text-muted-foreground">{pkg.description}</span> : null}
+      </span>
+      <span className="font-semibold tabular-nums">{price}</span>
+    </button>
+  );
+}
+
+function StatusLine({
+  status,
+  error,
+  labels,
+  retry,
+  classNames,
+}: {
+  status: TopUpStatus;
+  error: Error | string | null | undefined;
+  labels: CreditTopUpDialogLabels;
+  retry: (() => void) | undefined;
+  classNames: CreditTopUpDialogClassNames | undefined;
+}) {
+  if (status === 'failed') {
+    return (
+      <div
+        data-slot="credit-top-up-dialog-error"
+        role="alert"
+        className={cn('flex items-center justify-between gap-2 rounded-md border border-destructive/50 px-3 py-2 text-sm text-destructive', classNames?.error)}
+      >
+        <span>{errorText(error, labels.failed)}</span>
+        {retry ? (
+          <button type="button" className={cn(buttonClass, 'border border-border bg-background text-foreground hover:bg-muted')} onClick={retry}>
+            {labels.retry}
+          </button>
+        ) : null}
+      </div>
+    );
+  }
+  const text =
+    status === 'pending' ? labels.pending : status === 'redirecting' ? labels.redirecting : status === 'succeeded' ? labels.succeeded : '';
+  // Always rendered, so screen readers announce the changes of one live region.
+  return (
+    <p data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-muted-foreground', classNames?.status)}>
+      {text}
+    </p>
+  );
+}
+
+export type CreditTopUpDialogProps = Omit<CreditTopUpDialogViewProps, 'packages' | 'status' | 'packageId' | 'error' | 'onSelect' | 'onRetry'> & {
+  /** Only these package ids (default all of the config's top-ups). */
+  packageIds?: readonly string[] | undefined;
+  /** Called after a purchase completed in place (not on a redirect to checkout). */
+  onPurchased?: ((packageId: string) => void) | undefined;
+};
+
+/**
+ * The top-up dialog of the nearest `CreditsProvider`: its packages, its `topUp`, its `topUpState`. A finished or
+ * failed purchase is cleared when the dialog opens again.
+ */
+export function CreditTopUpDialog({
+  packageIds,
+  onPurchased,
+  open: openProp,
+  defaultOpen,
+  onOpenChange,
+  config,
+  ...props
+}: CreditTopUpDialogProps) {
+  const { packages, topUp, topUpState, resetTopUp, config: providerConfig } = useCredits();
+  const [open, setOpen] = useControllableState({ prop: openProp, defaultProp: defaultOpen ?? false, onChange: onOpenChange });
+  const shown = React.useMemo(
+    () => (packageIds ? packages.filter((pkg) => packageIds.includes(pkg.id)) : packages),
+    [packages, packageIds],
+  );
+  const finished = topUpState.status === 'succeeded' || topUpState.status === 'failed';
+  const stale = React.useRef(false);
+  stale.current = finished;
+  React.useEffect(() => {
+    // A new visit to the dialog starts fresh; a purchase still running keeps its state.
+    if (open && stale.current) resetTopUp?.();
+  }, [open, resetTopUp]);
+
+  const onSelect = React.useCallback(
+    (packageId: string) => {
+      topUp(packageId).then(
+        (result) => {
+          if (result.kind === 'completed') onPurchased?.(packageId);
+        },
+        // The failure is in topUpState, which the dialog shows.
+        () => {},
+      );
+    },
+    [topUp, onPurchased],
+  );
+
+  return (
+    <CreditTopUpDialogView
+      {...props}
+      config={config ?? providerConfig}
+      open={open}
+      onOpenChange={setOpen}
+      packages={shown}
+      status={topUpState.status}
+      packageId={topUpState.packageId}
+      error={topUpState.error}
+      onSelect={onSelect}
+    />
+  );
+}

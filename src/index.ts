@@ -1,0 +1,43 @@
+'use client';
+/**
+ * `autumn-ai-credits`: the React kit. The core (config, exact money, customer normalization, formatters), the
+ * provider and hooks, and the components — each as a presentational `XView` and a connected `X`. Nothing here loads
+ * server or testing code.
+ */
+export * from './core/index.js';
+
+export {
+  CreditsContext,
+  useCredits,
+  useOptionalCredits,
+  type CreditsContextValue,
+  type TopUpResult,
+  type TopUpState,
+  type TopUpStatus,
+} from './react/credits-context.js';
+export {
+  CreditsProvider,
+  IDLE_TOP_UP_STATE,
+  type AutumnCreditsProviderProps,
+  type CreditsProviderBaseProps,
+  type CreditsProviderProps,
+  type ExternalCreditsProviderProps,
+  type ExternalTopUpOutcome,
+  type NavigateFunction,
+} from './react/credits-provider.js';
+export {
+  CreditsFormatContext,
+  CreditsFormatProvider,
+  resolveCreditsFormat,
+  useCreditsFormat,
+  type CreditsFormat,
+  type CreditsFormatOptions,
+  type CreditsFormatProviderProps,
+} from './react/lib/credits-format.js';
+export * from './react/insufficient-credits.js';
+
+export * from './react/components/credit-balance.js';
+export * from './react/components/credit-top-up-dialog.js';
+export * from './react/components/low-credit-warning.js';
+export * from './react/components/message-cost-badge.js';
+export * from './react/lib/message-cost.js';

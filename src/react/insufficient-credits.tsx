@@ -1,0 +1,105 @@
+'use client';
+/**
+ * From the server's 402 "insufficient credits" refusal to a top-up: `useInsufficientCreditsPrompt()` gives a
+ * `show(errorOrBody)` to call from an error handler and the dialog element to render; `<InsufficientCreditsPrompt
+ * error={...}>` does the same declaratively. The dialog says "This message needs 1,200 credits; you have 300." above
+ * the top-up packages, and the balance is refreshed (the server knew better than the optimistic one).
+ */
+import * as React from 'react';
+import { useCredits } from './credits-context.js';
+import { CreditTopUpDialog, type CreditTopUpDialogProps } from './components/credit-top-up-dialog.js';
+import { useCreditsFormat } from './lib/credits-format.js';
+import { parseInsufficientCredits, type InsufficientCredits } from './lib/insufficient-credits.js';
+
+export {
+  INSUFFICIENT_CREDITS_STATUS,
+  isInsufficientCreditsError,
+  parseInsufficientCredits,
+  readInsufficientCredits,
+  type InsufficientCredits,
+  type InsufficientCreditsBody,
+} from './lib/insufficient-credits.js';
+
+/** The line above the packages; `available` is null when the server did not say. */
+export type InsufficientCreditsMessage = (needed: string, available: string | null) => string;
+
+export const DEFAULT_INSUFFICIENT_CREDITS_MESSAGE: InsufficientCreditsMessage = (needed, available) =>
+  available === null ? `This message needs ${needed} credits.` : `This message needs ${needed} credits; you have ${available}.`;
+
+/** Shown for a number the server did not send readably (never NaN). */
+const UNKNOWN_AMOUNT = '—';
+
+export type InsufficientCreditsPromptOptions = Omit<CreditTopUpDialogProps, 'open' | 'defaultOpen' | 'onOpenChange' | 'message' | 'children'> & {
+  /** Replaces the default "This message needs N credits; you have M." */
+  formatMessage?: InsufficientCreditsMessage | undefined;
+  /** Called when the prompt closes. */
+  onClose?: (() => void) | undefined;
+};
+
+export interface InsufficientCreditsPromptController {
+  /** Opens the prompt when `errorOrBody` is an insufficient-credits refusal; returns whether it was one. */
+  show(errorOrBody: unknown): boolean;
+  close(): void;
+  /** The refusal being shown, or null. */
+  readonly details: InsufficientCredits | null;
+  /** Render this once (a `CreditTopUpDialog`, open while `details` is set). */
+  readonly prompt: React.ReactElement;
+}
+
+/** The prompt as a hook: `const { show, prompt } = useInsufficientCreditsPrompt()`; `onError: show`. Needs `<CreditsProvider>`. */
+export function useInsufficientCreditsPrompt(options: InsufficientCreditsPromptOptions = {}): InsufficientCreditsPromptController {
+  const { formatMessage = DEFAULT_INSUFFICIENT_CREDITS_MESSAGE, onClose, ...dialogProps } = options;
+  const { refresh } = useCredits();
+  const { formatters } = useCreditsFormat({ config: dialogProps.config, locale: dialogProps.locale, currency: dialogProps.currency });
+  const [details, setDetails] = React.useState<InsufficientCredits | null>(null);
+  const onCloseRef = React.useRef(onClose);
+  React.useEffect(() => {
+    onCloseRef.current = onClose;
+  });
+
+  const show = React.useCallback(
+    (errorOrBody: unknown) => {
+      const found = parseInsufficientCredits(errorOrBody);
+      if (!found) return false;
+      setDetails(found);
+      void refresh().catch(() => {});
+      return true;
+    },
+    [refresh],
+  );
+  const close = React.useCallback(() => {
+    setDetails(null);
+    onCloseRef.current?.();
+  }, []);
+
+  const amount = (value: number | null): string => (value === null ? UNKNOWN_AMOUNT : formatters.credits(value));
+  const message = details
+    ? formatMessage(amount(details.needed), details.available === null ? null : amount(details.available))
+    : undefined;
+
+  const prompt = (
+    <CreditTopUpDialog
+      {...dialogProps}
+      open={details !== null}
+      onOpenChange={(open) => {
+        if (!open) close();
+      }}
+      message={message}
+    />
+  );
+  return { show, close, details, prompt };
+}
+
+export type InsufficientCreditsPromptProps = InsufficientCreditsPromptOptions & {
+  /** The latest error (or response body) of your chat/request; each new refusal opens the prompt. */
+  error: unknown;
+};
+
+/** Opens the top-up dialog with "This message needs N credits; you have M." whenever `error` is a new refusal. */
+export function InsufficientCreditsPrompt({ error, ...options }: InsufficientCreditsPromptProps) {
+  const { show, prompt } = useInsufficientCreditsPrompt(options);
+  React.useEffect(() => {
+    if (error !== undefined && error !== null) show(error);
+  }, [error, show]);
+  return prompt;
+}

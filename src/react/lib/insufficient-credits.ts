@@ -1,0 +1,93 @@
+/**
+ * Reading the server helper's "not enough credits" refusal wherever it turns up on the client: the 402 JSON body
+ * (`{ error: { code: 'insufficient_credits', needed, available } }`), the error object itself, an Error whose message
+ * is that body (what AI SDK `useChat` gives `onError` for a failed request), or an error carrying it as
+ * `responseBody`/`body`/`data`/`cause`. Pure and React-free; only the wire shape is repeated here, so the React entry
+ * never loads server code.
+ */
+import { displayAmount } from './amounts.js';
+
+/** The wire shape the server sends with status 402 (`InsufficientCreditsError#toJSON()`). */
+export interface InsufficientCreditsBody {
+  readonly error: {
+    readonly code: 'insufficient_credits';
+    readonly featureId?: string;
+    readonly needed: number;
+    readonly available: number | null;
+    readonly message?: string;
+  };
+}
+
+/** What a top-up prompt needs to say. Unreadable numbers are null, never NaN or negative. */
+export interface InsufficientCredits {
+  /** Credits the refused call needed. */
+  readonly needed: number | null;
+  /** Credits the customer has (null if the server did not say). */
+  readonly available: number | null;
+  readonly featureId: string | null;
+}
+
+/** HTTP status of the refusal. */
+export const INSUFFICIENT_CREDITS_STATUS = 402;
+const CODE = 'insufficient_credits';
+/** How deep `cause`/`error`/`body` chains are followed. */
+const MAX_DEPTH = 4;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function fromJsonText(text: string): unknown {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function read(value: unknown, depth: number): InsufficientCredits | null {
+  if (depth > MAX_DEPTH) return null;
+  if (typeof value === 'string') {
+    const parsed = fromJsonText(value);
+    return parsed === undefined ? null : read(parsed, depth + 1);
+  }
+  if (!isObject(value)) return null;
+  if (value.code === CODE) {
+    return {
+      needed: displayAmount(value.needed),
+      available: value.available === null || value.available === undefined ? null : displayAmount(value.available),
+      featureId: typeof value.featureId === 'string' ? value.featureId : null,
+    };
+  }
+  for (const key of ['error', 'body', 'responseBody', 'data', 'cause'] as const) {
+    const found = key in value ? read(value[key], depth + 1) : null;
+    if (found) return found;
+  }
+  // An Error whose message is the response body (AI SDK useChat's onError).
+  return typeof value.message === 'string' ? read(value.message, depth + 1) : null;
+}
+
+/** The needed/available credits of an insufficient-credits refusal in any of its client-side forms, else null. */
+export function parseInsufficientCredits(errorOrBody: unknown): InsufficientCredits | null {
+  return read(errorOrBody, 0);
+}
+
+/** Whether `errorOrBody` is the server's insufficient-credits refusal (see `parseInsufficientCredits`). */
+export function isInsufficientCreditsError(errorOrBody: unknown): boolean {
+  return parseInsufficientCredits(errorOrBody) !== null;
+}
+
+/**
+ * Reads a fetch `Response`: the refusal's details for a 402 with the insufficient-credits body, else null. Leaves
+ * the response's body unread (it reads a clone).
+ */
+export async function readInsufficientCredits(response: Response): Promise<InsufficientCredits | null> {
+  if (response.status !== INSUFFICIENT_CREDITS_STATUS) return null;
+  try {
+    return parseInsufficientCredits(await response.clone().text());
+  } catch {
+    return null;
+  }
+}

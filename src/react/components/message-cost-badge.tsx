@@ -42,6 +42,8 @@ export interface MessageCostBadgeLabels {
   readonly output: string;
   readonly reasoning: string;
   readonly total: string;
+  /** Row of an actual cost showing what the pre-flight estimate reserved. */
+  readonly estimatedCredits: string;
   readonly source: string;
   /** Display names of price sources; other sources are shown as given. */
   readonly sources: Readonly<Record<string, string>>;
@@ -61,8 +63,15 @@ export const DEFAULT_MESSAGE_COST_BADGE_LABELS: MessageCostBadgeLabels = Object.
   output: 'Output',
   reasoning: 'Reasoning',
   total: 'Total tokens',
+  estimatedCredits: 'Estimated',
   source: 'Priced by',
-  sources: Object.freeze({ gateway: 'AI Gateway', 'token-rates': 'Token rates', tokens: 'Token rates', estimate: 'Estimate' }),
+  sources: Object.freeze({
+    gateway: 'AI Gateway',
+    'token-rates': 'Token rates',
+    tokens: 'Token rates',
+    estimate: 'Estimate',
+    mixed: 'AI Gateway and token rates',
+  }),
 });
 
 export interface MessageCostBadgeClassNames {
@@ -94,7 +103,7 @@ export const messageCostBadgeVariants = cva(
   },
 );
 
-export type MessageCostBadgeViewProps = Omit<React.ComponentProps<'button'>, 'children'> &
+export type MessageCostBadgeViewProps = Omit<React.ComponentPropsWithoutRef<'button'>, 'children'> &
   MessageCostInput &
   VariantProps<typeof messageCostBadgeVariants> & {
     /** BCP 47 tag for numbers; default the runtime's. */
@@ -121,7 +130,7 @@ function BadgeValue({ cost, formatters, labels, classNames }: BadgeContentProps)
   if (cost.credits === null) {
     return (
       <>
-        <span className="sr-only">{`${title}: ${labels.unknown}`}</span>
+        <span className="sr-only">{`${title}: ${labels.unknown}`}</span>{' '}
         <span data-slot="message-cost-badge-value" aria-hidden="true" className={classNames?.value}>
           —
         </span>
@@ -130,7 +139,7 @@ function BadgeValue({ cost, formatters, labels, classNames }: BadgeContentProps)
   }
   return (
     <>
-      <span className="sr-only">{`${title}: `}</span>
+      <span className="sr-only">{`${title}:`}</span>{' '}
       {estimate ? (
         <span data-slot="message-cost-badge-prefix" aria-hidden="true" className={classNames?.prefix}>
           ≈
@@ -165,13 +174,14 @@ function DetailRow({ label, value, className }: { label: string; value: string; 
 function BadgeDetails({ cost, formatters, labels, classNames }: BadgeContentProps) {
   const { tokens } = cost;
   const row = classNames?.row;
+  // Cache and reasoning rows only when the call used them; the total always counts them.
   const tokenRows: [string, number | null][] = tokens
     ? [
         [labels.input, tokens.input],
-        [labels.cacheRead, tokens.cacheRead],
-        [labels.cacheWrite, tokens.cacheWrite],
+        [labels.cacheRead, tokens.cacheRead || null],
+        [labels.cacheWrite, tokens.cacheWrite || null],
         [labels.output, tokens.output],
-        [labels.reasoning, tokens.reasoning],
+        [labels.reasoning, tokens.reasoning || null],
         [labels.total, tokens.total],
       ]
     : [];
@@ -182,6 +192,9 @@ function BadgeDetails({ cost, formatters, labels, classNames }: BadgeContentProp
       </p>
       <dl data-slot="message-cost-badge-details" className={cn('grid gap-0.5', classNames?.details)}>
         <DetailRow label={labels.credits} value={cost.credits === null ? '—' : formatters.credits(cost.credits)} className={row} />
+        {cost.estimatedCredits === null ? null : (
+          <DetailRow label={labels.estimatedCredits} value={formatters.credits(cost.estimatedCredits)} className={row} />
+        )}
         {cost.usd === null ? null : <DetailRow label={labels.price} value={formatters.money(cost.usd)} className={row} />}
         {cost.model === null ? null : <DetailRow label={labels.model} value={cost.model} className={row} />}
         {tokenRows.map(([label, value]) =>
@@ -195,37 +208,57 @@ function BadgeDetails({ cost, formatters, labels, classNames }: BadgeContentProp
   );
 }
 
-function setRef<T>(ref: React.Ref<T> | undefined, node: T | null): void {
+function setRef<T>(ref: React.ForwardedRef<T> | undefined, node: T | null): void {
   if (typeof ref === 'function') ref(node);
   else if (ref) ref.current = node;
 }
 
-function MessageCostBadgeViewImpl({
-  credits,
-  usd,
-  cost,
-  usage,
-  model,
-  kind,
-  source,
-  locale,
-  currency,
-  config = defaultCreditsConfig,
-  size,
-  side = 'top',
-  labels: labelOverrides,
-  classNames,
-  className,
-  children,
+const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCostBadgeViewProps>(function MessageCostBadgeView(
+  {
+    credits,
+    usd,
+    cost,
+    usage,
+    model,
+    kind,
+    source,
+    locale,
+    currency,
+    config = defaultCreditsConfig,
+    size,
+    side = 'top',
+    labels: labelOverrides,
+    classNames,
+    className,
+    children,
+    onPointerEnter,
+    onFocus,
+    ...props
+  },
   ref,
-  onPointerEnter,
-  onFocus,
-  ...props
-}: MessageCostBadgeViewProps) {
+) {
   // Before the first hover/focus the badge is a plain button; after it, the same button inside a Radix Tooltip.
   const [armed, setArmed] = React.useState(false);
   // Arming re-mounts the button under the Tooltip; when focus armed it, the new button takes the focus back.
   const refocus = React.useRef(false);
+  // True while the re-mounted button is being focused by the badge itself (not a second focus for the consumer).
+  const refocusing = React.useRef(false);
+
+  const setButton = React.useCallback(
+    (node: HTMLButtonElement | null) => {
+      setRef(ref, node);
+      if (!node || !refocus.current) return;
+      refocus.current = false;
+      if (node.ownerDocument.activeElement === node) return;
+      refocusing.current = true;
+      try {
+        node.focus();
+      } finally {
+        refocusing.current = false;
+      }
+    },
+    [ref],
+  );
 
   const formatters = getFormatters(locale, currency ?? config.currency);
   const resolved = resolveMessageCost({ credits, usd, cost, usage, model, kind, source }, config);
@@ -239,30 +272,20 @@ function MessageCostBadgeViewImpl({
       data-state={resolved.state}
       data-size={size ?? 'default'}
       className={cn(messageCostBadgeVariants({ size }), className)}
-      ref={
-        armed
-          ? (node: HTMLButtonElement | null) => {
-              setRef(ref, node);
-              if (node && refocus.current) {
-                refocus.current = false;
-                if (node.ownerDocument.activeElement !== node) node.focus();
-              }
-            }
-          : ref
-      }
+      ref={setButton}
       onPointerEnter={composeEventHandlers(onPointerEnter, () => setArmed(true))}
-      onFocus={composeEventHandlers(onFocus, () => {
-        if (armed) return;
+      onFocus={(event) => {
+        if (!refocusing.current) onFocus?.(event);
+        if (armed || event.defaultPrevented) return;
         refocus.current = true;
         setArmed(true);
-      })}
+      }}
       {...props}
     >
       {children ?? <BadgeValue {...content} />}
     </button>
   );
   if (!armed) return trigger;
-
   return (
     <TooltipPrimitive.Provider delayDuration={TOOLTIP_DELAY_MS}>
       <TooltipPrimitive.Root>
@@ -289,8 +312,9 @@ function MessageCostBadgeViewImpl({
       </TooltipPrimitive.Root>
     </TooltipPrimitive.Provider>
   );
-}
+});
 
+/** Memo comparison: rebuilt cost records with the same contents count as the same props. */
 function sameProps(prev: object, next: object): boolean {
   return propsEqual(prev, next);
 }
@@ -308,10 +332,13 @@ export type MessageCostBadgeProps = Omit<MessageCostBadgeViewProps, 'config'> & 
   config?: CreditsConfig | undefined;
 };
 
-function MessageCostBadgeImpl({ config, locale, currency, ...props }: MessageCostBadgeProps) {
+const MessageCostBadgeImpl = React.forwardRef<HTMLButtonElement, MessageCostBadgeProps>(function MessageCostBadge(
+  { config, locale, currency, ...props },
+  ref,
+) {
   const format = useCreditsFormat({ config, locale, currency });
-  return <MessageCostBadgeView {...props} config={format.config} locale={format.locale} currency={format.currency} />;
-}
+  return <MessageCostBadgeView {...props} ref={ref} config={format.config} locale={format.locale} currency={format.currency} />;
+});
 
 /**
  * `MessageCostBadgeView` with the config, locale and currency of the nearest `CreditsProvider`. Works without a

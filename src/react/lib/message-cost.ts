@@ -11,10 +11,10 @@ import { displayAmount } from './amounts.js';
 export type MessageCostKind = 'estimate' | 'actual';
 
 /**
- * Where a price came from: the AI Gateway's reported cost, the model's per-token rates, or a pre-call estimate.
- * Other strings are shown as they are.
+ * Where a price came from: the AI Gateway's reported cost, the model's per-token rates, a pre-call estimate, or a
+ * mix (a multi-step call priced partly each way). Other strings are shown as they are.
  */
-export type MessageCostSource = 'gateway' | 'token-rates' | 'tokens' | 'estimate' | (string & {});
+export type MessageCostSource = 'gateway' | 'token-rates' | 'tokens' | 'estimate' | 'mixed' | (string & {});
 
 /**
  * Token usage, structurally compatible with the AI SDK's `LanguageModelUsage` (every field optional, so partial
@@ -40,18 +40,38 @@ export interface MessageTokenUsage {
 }
 
 /**
- * The per-message cost record of the server helper (stored on the message, e.g. in its metadata). Tolerant: only
- * `credits` is expected, everything else is shown when present.
+ * Token usage as the server helper stores it on a cost record (`tokenPools` of `autumn-ai-credits/server`): already
+ * split into pools that add up to `total`.
+ */
+export interface MessageTokenPools {
+  /** Input tokens read without cache. */
+  readonly input?: number | undefined;
+  readonly cacheRead?: number | undefined;
+  readonly cacheWrite?: number | undefined;
+  /** Output text tokens (without reasoning). */
+  readonly output?: number | undefined;
+  readonly reasoning?: number | undefined;
+  readonly total?: number | undefined;
+}
+
+/**
+ * The per-message cost: the server helper's `MessageCostRecord` (stored on the message, e.g. in its metadata) fits
+ * as it is, and so does any partial record. Tolerant: only `credits` is expected, everything else is shown when
+ * present, and unreadable values show "—" instead of breaking the chat.
  */
 export interface MessageCost {
-  readonly credits: number;
+  /** Credits, as a number or a decimal string. */
+  readonly credits: number | string;
   /** Cost in the config currency; the gateway's decimal string is accepted as is. */
-  readonly usd?: number | string | undefined;
-  readonly model?: string | undefined;
-  readonly source?: MessageCostSource | undefined;
+  readonly usd?: number | string | null | undefined;
+  readonly model?: string | null | undefined;
+  readonly source?: MessageCostSource | null | undefined;
   /** Default: `estimate` when `source` is `estimate`, else `actual`. */
-  readonly kind?: MessageCostKind | undefined;
-  readonly usage?: MessageTokenUsage | undefined;
+  readonly kind?: MessageCostKind | null | undefined;
+  /** What the pre-flight estimate reserved, shown beside an actual cost. */
+  readonly estimatedCredits?: number | string | null | undefined;
+  /** AI SDK `LanguageModelUsage` or the server helper's token pools. */
+  readonly usage?: MessageTokenUsage | MessageTokenPools | null | undefined;
 }
 
 /** One data attribute for the badge: `unknown` when there is no valid amount to show. */
@@ -104,6 +124,26 @@ function remainder(total: number | null, details: number | null): number | null 
   return details !== null && details <= total ? total - details : total;
 }
 
+const POOL_KEYS = ['input', 'cacheRead', 'cacheWrite', 'output', 'reasoning'] as const;
+const SDK_KEYS = ['inputTokens', 'outputTokens', 'totalTokens', 'inputTokenDetails', 'outputTokenDetails'] as const;
+
+/** The server helper's pools (`{ input, cacheRead, ... }`) rather than the AI SDK's `{ inputTokens, ... }`. */
+function isPools(usage: Record<string, unknown>): boolean {
+  return POOL_KEYS.some((key) => key in usage) && !SDK_KEYS.some((key) => key in usage);
+}
+
+function poolsBreakdown(usage: Record<string, unknown>): TokenBreakdown | null {
+  const input = count(usage.input);
+  const cacheRead = count(usage.cacheRead);
+  const cacheWrite = count(usage.cacheWrite);
+  const output = count(usage.output);
+  const reasoning = count(usage.reasoning);
+  const total = maxKnown(count(usage.total), sumKnown(input, cacheRead, cacheWrite, output, reasoning));
+  // The server stores all-zero pools for a call that reported no usage: nothing to show.
+  if (total === null || total === 0) return null;
+  return { input, cacheRead, cacheWrite, output, reasoning, total };
+}
+
 /**
  * Splits a usage record into non-cached input, cache reads, cache writes, output text and reasoning. Providers
  * differ on whether `inputTokens` includes cache tokens and `outputTokens` includes reasoning, so each total is the
@@ -112,6 +152,7 @@ function remainder(total: number | null, details: number | null): number | null 
  */
 export function tokenBreakdown(usage: unknown): TokenBreakdown | null {
   if (!isObject(usage)) return null;
+  if (isPools(usage)) return poolsBreakdown(usage);
   const inputDetails = isObject(usage.inputTokenDetails) ? usage.inputTokenDetails : {};
   const outputDetails = isObject(usage.outputTokenDetails) ? usage.outputTokenDetails : {};
 
@@ -139,14 +180,18 @@ export interface ResolvedMessageCost {
   readonly usd: number | null;
   readonly model: string | null;
   readonly source: string | null;
+  /** The pre-flight estimate of an actual cost (null for an estimate itself, or when unknown). */
+  readonly estimatedCredits: number | null;
   readonly tokens: TokenBreakdown | null;
 }
 
+/** What `MessageCostBadge` reads: plain props, a `cost` record, or both (props win). */
 export interface MessageCostInput {
-  readonly credits?: number | undefined;
+  /** Credits, as a number or a decimal string. */
+  readonly credits?: number | string | undefined;
   readonly usd?: number | string | undefined;
   readonly cost?: Partial<MessageCost> | null | undefined;
-  readonly usage?: MessageTokenUsage | null | undefined;
+  readonly usage?: MessageTokenUsage | MessageTokenPools | null | undefined;
   readonly model?: string | undefined;
   readonly kind?: MessageCostKind | undefined;
   readonly source?: MessageCostSource | undefined;
@@ -154,6 +199,11 @@ export interface MessageCostInput {
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/** Only the two known kinds count; anything else (from untyped JSON) is left to the default. */
+function kindOf(value: unknown): MessageCostKind | null {
+  return value === 'estimate' || value === 'actual' ? value : null;
 }
 
 /**
@@ -164,9 +214,9 @@ export function resolveMessageCost(
   input: MessageCostInput,
   config: Pick<CreditsConfig, 'creditsPerUsd' | 'creditDecimals'>,
 ): ResolvedMessageCost {
-  const cost = input.cost ?? undefined;
-  const source = text(input.source ?? cost?.source);
-  const kind: MessageCostKind = input.kind ?? cost?.kind ?? (source === 'estimate' ? 'estimate' : 'actual');
+  const cost = isObject(input.cost) ? input.cost : undefined;
+  const source = text(input.source) ?? text(cost?.source);
+  const kind: MessageCostKind = kindOf(input.kind) ?? kindOf(cost?.kind) ?? (source === 'estimate' ? 'estimate' : 'actual');
   const rawCredits = input.credits ?? cost?.credits;
   const rawUsd = input.usd ?? cost?.usd;
   const money = { creditsPerUsd: config.creditsPerUsd, creditDecimals: config.creditDecimals };
@@ -175,14 +225,16 @@ export function resolveMessageCost(
   let usd = displayAmount(rawUsd);
   if (credits === null && usd !== null) credits = tryUsdToCredits(rawUsd, money);
   if (usd === null && credits !== null) usd = safeCreditsToUsd(credits, money);
+  const estimatedCredits = kind === 'actual' ? displayAmount(cost?.estimatedCredits) : null;
 
   return {
     state: messageCostState({ credits, kind }),
     kind,
     credits,
     usd,
-    model: text(input.model ?? cost?.model),
+    model: text(input.model) ?? text(cost?.model),
     source,
+    estimatedCredits,
     tokens: tokenBreakdown(input.usage ?? cost?.usage),
   };
 }

@@ -1,0 +1,521 @@
+import * as React from 'react';
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LanguageModelUsage } from 'ai';
+import { defineCredits } from '../../src/core/config.js';
+import type { MessageCostRecord } from '../../src/server/meter.js';
+import { MessageCostBadge, MessageCostBadgeView } from '../../src/react/components/message-cost-badge.js';
+import { useCredits } from '../../src/react/credits-context.js';
+import { CreditsProvider } from '../../src/react/credits-provider.js';
+import { CreditsFormatProvider, useCreditsFormat } from '../../src/react/lib/credits-format.js';
+import { resolveMessageCost, tokenBreakdown, type MessageCost } from '../../src/react/lib/message-cost.js';
+import { expectNoAxeViolations } from './axe.js';
+
+// A render counter: every render of a badge resolves its cost exactly once.
+vi.mock('../../src/react/lib/message-cost.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/react/lib/message-cost.js')>();
+  return { ...original, resolveMessageCost: vi.fn(original.resolveMessageCost) };
+});
+// And every render of the connected badge reads the format context exactly once.
+vi.mock('../../src/react/lib/credits-format.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/react/lib/credits-format.js')>();
+  return { ...original, useCreditsFormat: vi.fn(original.useCreditsFormat) };
+});
+const badgeRenders = vi.mocked(resolveMessageCost);
+const connectedRenders = vi.mocked(useCreditsFormat);
+beforeEach(() => {
+  badgeRenders.mockClear();
+  connectedRenders.mockClear();
+});
+
+const FULL_USAGE: LanguageModelUsage = {
+  inputTokens: 1000,
+  inputTokenDetails: { noCacheTokens: 200, cacheReadTokens: 700, cacheWriteTokens: 100 },
+  outputTokens: 500,
+  outputTokenDetails: { textTokens: 300, reasoningTokens: 200 },
+  totalTokens: 1500,
+};
+
+const GATEWAY_COST: MessageCost = {
+  credits: 0.618,
+  usd: '0.0001545',
+  model: 'openai/gpt-5-mini',
+  source: 'gateway',
+  kind: 'actual',
+  usage: FULL_USAGE,
+};
+
+function badge(): HTMLElement {
+  return screen.getByRole('button');
+}
+
+function tooltipContent(): HTMLElement | null {
+  return document.querySelector('[data-slot="message-cost-badge-content"]');
+}
+
+/** Tabs to the badge: the first focus mounts the Tooltip and opens it. */
+async function focusBadge(user = userEvent.setup()) {
+  await user.tab();
+  const tooltip = await screen.findByRole('tooltip');
+  return { user, tooltip };
+}
+
+/** Text with the locale's non-breaking and narrow spaces as plain spaces ("0,25\u00a0€" → "0,25 €"). */
+function plain(text: string | null | undefined): string {
+  return (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+}
+
+/** Rows of the open tooltip as [term, value] pairs. */
+function rows(tooltip: HTMLElement): [string, string][] {
+  return within(tooltip)
+    .getAllByRole('term')
+    .map((term) => [plain(term.textContent), plain(term.nextElementSibling?.textContent)]);
+}
+
+/** The visible tooltip (Radix also renders a hidden copy with role="tooltip" for screen readers). */
+function visibleTooltip(): HTMLElement {
+  const content = tooltipContent();
+  if (!(content instanceof HTMLElement)) throw new Error('no tooltip content');
+  return content;
+}
+
+/** A cost record exactly as `createCreditMeter().settle()` returns it (token pools, null model allowed). */
+const SERVER_RECORD: MessageCostRecord = {
+  id: 'gen_1',
+  customerId: 'org_1',
+  featureId: 'ai_credits',
+  model: 'anthropic/claude-sonnet-4.5',
+  credits: 42.5,
+  usd: 0.010625,
+  source: 'mixed',
+  kind: 'actual',
+  estimatedCredits: 60,
+  usage: { input: 1200, cacheRead: 3000, cacheWrite: 0, output: 800, reasoning: 400, total: 5400 },
+  steps: 2,
+  billed: true,
+  properties: { thread_id: 't1' },
+};
+
+describe('MessageCostBadge', () => {
+  describe('given an actual cost', () => {
+    it('shows the credits on a solid badge, named for screen readers', async () => {
+      const { container } = render(<MessageCostBadge credits={12.5} kind="actual" />);
+      expect(badge()).toHaveAttribute('data-slot', 'message-cost-badge');
+      expect(badge()).toHaveAttribute('data-state', 'actual');
+      expect(badge()).toHaveAccessibleName('Actual cost: 12.5 credits');
+      expect(badge()).not.toHaveTextContent('≈');
+      await expectNoAxeViolations(container);
+    });
+
+    it('counts as actual when nothing says otherwise', () => {
+      render(<MessageCostBadge credits={3} />);
+      expect(badge()).toHaveAttribute('data-state', 'actual');
+    });
+  });
+
+  describe('given an estimate', () => {
+    it('prefixes "≈" on a dashed badge and titles the tooltip "Estimated cost"', async () => {
+      const { container } = render(<MessageCostBadge credits={40} kind="estimate" />);
+      expect(badge()).toHaveAttribute('data-state', 'estimate');
+      expect(badge()).toHaveTextContent('≈40 credits');
+      expect(badge()).toHaveAccessibleName('Estimated cost: 40 credits');
+      expect(badge().className).toContain('data-[state=estimate]:border-dashed');
+      const { tooltip } = await focusBadge();
+      expect(within(tooltip).getByText('Estimated cost')).toBeInTheDocument();
+      await expectNoAxeViolations(container);
+    });
+
+    it('is an estimate when the cost record says its source is "estimate"', () => {
+      render(<MessageCostBadge cost={{ credits: 5, source: 'estimate' }} />);
+      expect(badge()).toHaveAttribute('data-state', 'estimate');
+    });
+  });
+
+  describe('given the server cost record', () => {
+    it('lists every token kind, the price with sub-cent precision, the model and the price source', async () => {
+      render(<MessageCostBadge cost={GATEWAY_COST} locale="en-US" />);
+      expect(badge()).toHaveTextContent('0.618 credits');
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toEqual([
+        ['Credits', '0.618'],
+        ['Price', '$0.00015'],
+        ['Model', 'openai/gpt-5-mini'],
+        ['Input', '200'],
+        ['Cached input', '700'],
+        ['Cache write', '100'],
+        ['Output', '300'],
+        ['Reasoning', '200'],
+        ['Total tokens', '1.5K'],
+        ['Priced by', 'AI Gateway'],
+      ]);
+    });
+
+    it('takes the server helper\'s record as it is: token pools, the pre-flight estimate, a mixed price source', async () => {
+      render(<MessageCostBadge cost={SERVER_RECORD} locale="en-US" />);
+      expect(badge()).toHaveAttribute('data-state', 'actual');
+      expect(badge()).toHaveAccessibleName('Actual cost: 42.5 credits');
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toEqual([
+        ['Credits', '42.5'],
+        ['Estimated', '60'],
+        ['Price', '$0.01'],
+        ['Model', 'anthropic/claude-sonnet-4.5'],
+        ['Input', '1.2K'],
+        ['Cached input', '3K'],
+        ['Output', '800'],
+        ['Reasoning', '400'],
+        ['Total tokens', '5.4K'],
+        ['Priced by', 'AI Gateway and token rates'],
+      ]);
+      await expectNoAxeViolations(visibleTooltip());
+    });
+
+    it('shows no token rows for a record whose call reported no usage, and no model when it is null', async () => {
+      const record: MessageCostRecord = {
+        ...SERVER_RECORD,
+        model: null,
+        estimatedCredits: null,
+        usage: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, total: 0 },
+      };
+      render(<MessageCostBadge cost={record} locale="en-US" />);
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip).map(([term]) => term)).toEqual(['Credits', 'Price', 'Priced by']);
+    });
+
+    it('lets explicit props win over the record', () => {
+      render(<MessageCostBadge cost={GATEWAY_COST} credits={2} kind="estimate" />);
+      expect(badge()).toHaveAccessibleName('Estimated cost: 2 credits');
+    });
+
+    it('shows an unknown price source as given', async () => {
+      render(<MessageCostBadge cost={{ credits: 1, source: 'my-rate-card' }} />);
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toContainEqual(['Priced by', 'my-rate-card']);
+    });
+  });
+
+  describe('given only a price', () => {
+    it('converts the gateway decimal string to credits exactly, at the config rate', async () => {
+      render(<MessageCostBadge usd="0.0001545" />);
+      expect(badge()).toHaveTextContent('0.618 credits');
+    });
+
+    it('uses the rate of the provider config', () => {
+      render(
+        <CreditsFormatProvider config={defineCredits({ creditsPerUsd: 1000 })}>
+          <MessageCostBadge usd={0.5} />
+        </CreditsFormatProvider>,
+      );
+      expect(badge()).toHaveTextContent('500 credits');
+    });
+  });
+
+  describe('given only credits', () => {
+    it('derives the price at the config rate', async () => {
+      render(<MessageCostBadge credits={4000} locale="en-US" />);
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toContainEqual(['Price', '$1.00']);
+    });
+  });
+
+  describe('given a locale and currency', () => {
+    it('formats with the props over the provider, and the provider over the defaults', async () => {
+      render(
+        <CreditsFormatProvider locale="de-DE" currency="EUR">
+          <MessageCostBadge credits={1234.5} usd={0.25} />
+          <MessageCostBadge credits={1234.5} locale="en-US" />
+        </CreditsFormatProvider>,
+      );
+      const [german, english] = screen.getAllByRole('button');
+      expect(german).toHaveTextContent('1.235 credits');
+      expect(english).toHaveTextContent('1,235 credits');
+      await userEvent.setup().tab();
+      const tooltip = await screen.findByRole('tooltip');
+      expect(rows(tooltip)).toContainEqual(['Price', '0,25 €']);
+    });
+  });
+
+  describe('given bad input', () => {
+    it.each([
+      ['NaN credits', { credits: Number.NaN }],
+      ['infinite credits', { credits: Number.POSITIVE_INFINITY }],
+      ['negative credits', { credits: -3 }],
+      ['no amount at all', {}],
+      ['a non-numeric price', { usd: 'abc' }],
+      ['an empty price', { usd: '' }],
+      ['a negative price', { usd: -0.01 }],
+      ['a cost record of NaNs', { cost: { credits: Number.NaN, usd: Number.NaN } }],
+      ['non-numeric credits', { credits: 'abc' }],
+      ['a null cost record', { cost: null }],
+      ['an empty cost record', { cost: {} }],
+      ['a cost record that is not an object', { cost: 'oops' as never }],
+    ])('shows "—" for %s, never NaN, Infinity or a minus', async (_name, props) => {
+      const { container } = render(<MessageCostBadge {...props} />);
+      expect(badge()).toHaveAttribute('data-state', 'unknown');
+      expect(badge()).toHaveTextContent('—');
+      expect(badge()).toHaveAccessibleName('Actual cost: unknown');
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toEqual([['Credits', '—']]);
+      expect(container.ownerDocument.body.textContent).not.toMatch(/NaN|Infinity|-\d/);
+    });
+
+    it('reads credits given as a decimal string', () => {
+      render(<MessageCostBadge credits="12.5" />);
+      expect(badge()).toHaveAccessibleName('Actual cost: 12.5 credits');
+    });
+
+    it('ignores a kind it does not know (untyped JSON) and falls back to the source', () => {
+      render(<MessageCostBadge cost={{ credits: 1, kind: 'bogus' as never, source: 'estimate' }} />);
+      expect(badge()).toHaveAttribute('data-state', 'estimate');
+    });
+
+    it('shows astronomic amounts as numbers, without crashing', async () => {
+      render(<MessageCostBadge credits={Number.MAX_VALUE} usage={{ inputTokens: Number.MAX_SAFE_INTEGER }} />);
+      expect(badge()).toHaveAttribute('data-state', 'actual');
+      const { tooltip } = await focusBadge();
+      expect(tooltip.textContent).not.toMatch(/NaN|Infinity|-\d/);
+    });
+
+    it('falls back to the price when the credits are unreadable', () => {
+      render(<MessageCostBadge credits={Number.NaN} usd="0.001" />);
+      expect(badge()).toHaveTextContent('4 credits');
+    });
+
+    it('shows no token rows without usage, and derives the rows that missing details leave out', async () => {
+      const user = userEvent.setup();
+      const { rerender } = render(<MessageCostBadge credits={1} usage={undefined} />);
+      await user.tab();
+      expect(rows(await screen.findByRole('tooltip')).map(([term]) => term)).toEqual(['Credits', 'Price']);
+
+      rerender(<MessageCostBadge credits={1} usage={{ inputTokens: 900, outputTokens: 100 }} />);
+      expect(rows(await screen.findByRole('tooltip'))).toEqual([
+        ['Credits', '1'],
+        ['Price', '$0.00025'],
+        ['Input', '900'],
+        ['Output', '100'],
+        ['Total tokens', '1K'],
+      ]);
+    });
+
+    it('leaves out unreadable token counts without dropping the readable ones from the total', async () => {
+      render(
+        <MessageCostBadge
+          credits={1}
+          usage={{
+            inputTokens: Number.NaN,
+            inputTokenDetails: { noCacheTokens: -4, cacheReadTokens: 600 },
+            outputTokens: Number.POSITIVE_INFINITY,
+            outputTokenDetails: { reasoningTokens: 400 },
+          }}
+        />,
+      );
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toEqual([
+        ['Credits', '1'],
+        ['Price', '$0.00025'],
+        ['Cached input', '600'],
+        ['Reasoning', '400'],
+        ['Total tokens', '1K'],
+      ]);
+      expect(tooltip.textContent).not.toMatch(/NaN|Infinity|-\d/);
+    });
+  });
+
+  describe('given the keyboard', () => {
+    it('is focusable, opens its tooltip on focus without losing focus, and Escape closes it', async () => {
+      const user = userEvent.setup();
+      const { container } = render(<MessageCostBadge cost={GATEWAY_COST} />);
+      expect(tooltipContent()).toBeNull();
+      await user.tab();
+      expect(badge()).toHaveFocus();
+      const tooltip = await screen.findByRole('tooltip');
+      expect(badge()).toHaveAttribute('aria-describedby', tooltip.id);
+      // The page-level "region" rule is the app's concern (a tooltip portals to <body>); check the badge and tooltip.
+      await expectNoAxeViolations(container);
+      await expectNoAxeViolations(visibleTooltip());
+      await user.keyboard('{Escape}');
+      expect(screen.queryByRole('tooltip')).toBeNull();
+      expect(badge()).toHaveFocus();
+    });
+  });
+
+  describe('given a pointer', () => {
+    it('mounts the tooltip on the first hover and opens it when the pointer moves on', async () => {
+      const user = userEvent.setup();
+      render(<MessageCostBadge credits={2} />);
+      expect(tooltipContent()).toBeNull();
+      await user.hover(badge());
+      expect(screen.queryByRole('tooltip')).toBeNull();
+      await user.pointer({ target: badge(), coords: { x: 2, y: 2 } });
+      expect(await screen.findByRole('tooltip')).toHaveTextContent('Actual cost');
+      await user.unhover(badge());
+    });
+
+    it('runs the consumer handlers first', async () => {
+      const seen: string[] = [];
+      render(<MessageCostBadge credits={2} onFocus={() => seen.push('focus')} onPointerEnter={() => seen.push('enter')} />);
+      const user = userEvent.setup();
+      await user.hover(badge());
+      await user.tab();
+      expect(seen).toEqual(['enter', 'focus']);
+    });
+
+    it('calls the consumer\'s onFocus once when the first focus mounts the tooltip', async () => {
+      const onFocus = vi.fn();
+      render(<MessageCostBadge credits={2} onFocus={onFocus} />);
+      await focusBadge();
+      expect(onFocus).toHaveBeenCalledTimes(1);
+    });
+
+    it('forwards its ref to the button, before and after the tooltip mounts', async () => {
+      const ref = React.createRef<HTMLButtonElement>();
+      render(<MessageCostBadge credits={2} ref={ref} />);
+      expect(ref.current).toBe(badge());
+      await focusBadge();
+      expect(ref.current).toBe(badge());
+    });
+  });
+
+  describe('given overrides', () => {
+    it('merges className last, styles parts through classNames, relabels and replaces the content', async () => {
+      render(
+        <MessageCostBadge
+          credits={7}
+          size="sm"
+          className="px-4"
+          classNames={{ value: 'font-bold', content: 'my-tooltip' }}
+          labels={{ unit: 'Credits', actual: 'Kosten' }}
+        />,
+      );
+      expect(badge()).toHaveAttribute('data-size', 'sm');
+      expect(badge().className).toContain('px-4');
+      expect(badge().className).not.toContain('px-1.5');
+      expect(badge().querySelector('[data-slot="message-cost-badge-value"]')).toHaveClass('font-bold');
+      expect(badge()).toHaveAccessibleName('Kosten: 7 Credits');
+      await focusBadge();
+      expect(tooltipContent()).toHaveClass('my-tooltip');
+    });
+
+    it('renders children in place of the amount', () => {
+      render(<MessageCostBadgeView credits={7} aria-label="Cost details">$</MessageCostBadgeView>);
+      expect(badge()).toHaveTextContent('$');
+      expect(badge()).toHaveAccessibleName('Cost details');
+    });
+  });
+
+  describe('given a chat of 1,000 messages', () => {
+    const MESSAGES = Array.from({ length: 1000 }, (_, i) => ({
+      id: `m${i}`,
+      cost: { ...GATEWAY_COST, credits: i / 10, kind: i % 2 ? 'actual' : 'estimate' } satisfies MessageCost,
+    }));
+
+    it('mounts no tooltip until one badge is hovered or focused', () => {
+      render(
+        <ul>
+          {MESSAGES.map((message) => (
+            <li key={message.id}>
+              <MessageCostBadge cost={message.cost} />
+            </li>
+          ))}
+        </ul>,
+      );
+      expect(screen.getAllByRole('button')).toHaveLength(1000);
+      expect(tooltipContent()).toBeNull();
+      expect(screen.queryByRole('tooltip')).toBeNull();
+      // A mounted Radix trigger would carry aria-describedby/data-state="closed"; plain buttons carry neither.
+      expect(document.querySelectorAll('[data-state="closed"], [aria-describedby]')).toHaveLength(0);
+    });
+
+    it('mounts 1,000 badges (a sanity check, not a timing assertion)', () => {
+      render(
+        <CreditsFormatProvider locale="en-US">
+          {MESSAGES.map((message) => (
+            <MessageCostBadge key={message.id} cost={message.cost} />
+          ))}
+        </CreditsFormatProvider>,
+      );
+      expect(badgeRenders).toHaveBeenCalledTimes(1000);
+      expect(screen.getAllByRole('button')[999]).toHaveAccessibleName('Actual cost: 99.9 credits');
+    });
+
+    it('re-renders no badge when the app re-renders with rebuilt cost records', () => {
+      function Chat({ tick }: { tick: number }) {
+        return (
+          <div data-tick={tick}>
+            {MESSAGES.map((message) => (
+              <MessageCostBadge key={message.id} cost={{ ...message.cost, usage: { ...FULL_USAGE } }} />
+            ))}
+          </div>
+        );
+      }
+      const { rerender } = render(<Chat tick={0} />);
+      expect(badgeRenders).toHaveBeenCalledTimes(1000);
+      badgeRenders.mockClear();
+      connectedRenders.mockClear();
+      rerender(<Chat tick={1} />);
+      expect(connectedRenders).not.toHaveBeenCalled();
+      expect(badgeRenders).not.toHaveBeenCalled();
+    });
+
+    it('re-renders no badge when the balance changes', async () => {
+      const customer = (remaining: number) => ({ balances: { ai_credits: { granted: 8000, remaining, usage: 8000 - remaining } } });
+      function Balance() {
+        return <p data-testid="balance">{useCredits().state.remaining}</p>;
+      }
+      function App({ remaining }: { remaining: number }) {
+        // The app re-renders the whole chat with the balance, rebuilding every message's metadata.
+        return (
+          <CreditsProvider customer={customer(remaining)}>
+            <Balance />
+            {MESSAGES.map((message) => (
+              <MessageCostBadge key={message.id} cost={{ ...message.cost }} />
+            ))}
+          </CreditsProvider>
+        );
+      }
+      const { rerender } = render(<App remaining={5000} />);
+      expect(connectedRenders).toHaveBeenCalledTimes(1000);
+      badgeRenders.mockClear();
+      connectedRenders.mockClear();
+      await act(async () => {
+        rerender(<App remaining={4000} />);
+      });
+      expect(screen.getByTestId('balance')).toHaveTextContent('4000');
+      expect(connectedRenders).not.toHaveBeenCalled();
+      expect(badgeRenders).not.toHaveBeenCalled();
+    });
+  });
+});
+
+describe('tokenBreakdown', () => {
+  it('keeps cache and reasoning tokens in the total', () => {
+    expect(tokenBreakdown(FULL_USAGE)).toEqual({ input: 200, cacheRead: 700, cacheWrite: 100, output: 300, reasoning: 200, total: 1500 });
+  });
+
+  it('computes the total when the provider reports none, and never lets it fall below the parts', () => {
+    expect(tokenBreakdown({ ...FULL_USAGE, totalTokens: undefined })?.total).toBe(1500);
+    // A provider whose inputTokens exclude the cache and whose outputTokens exclude reasoning.
+    const exclusive = {
+      inputTokens: 200,
+      inputTokenDetails: { cacheReadTokens: 700 },
+      outputTokens: 300,
+      outputTokenDetails: { textTokens: 300, reasoningTokens: 200 },
+      totalTokens: 500,
+    };
+    expect(tokenBreakdown(exclusive)).toMatchObject({ input: 200, cacheRead: 700, output: 300, reasoning: 200, total: 1400 });
+  });
+
+  it('reads the server helper\'s token pools as they are, and recomputes a total below the parts', () => {
+    expect(tokenBreakdown(SERVER_RECORD.usage)).toEqual({ input: 1200, cacheRead: 3000, cacheWrite: 0, output: 800, reasoning: 400, total: 5400 });
+    expect(tokenBreakdown({ input: 10, output: 5, total: 3 })).toMatchObject({ input: 10, output: 5, total: 15 });
+    expect(tokenBreakdown({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, total: 0 })).toBeNull();
+    expect(tokenBreakdown({ input: Number.NaN, output: -1 })).toBeNull();
+  });
+
+  it('is null for no usage or nothing readable', () => {
+    expect(tokenBreakdown(undefined)).toBeNull();
+    expect(tokenBreakdown(null)).toBeNull();
+    expect(tokenBreakdown({ inputTokens: Number.NaN })).toBeNull();
+  });
+});

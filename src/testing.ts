@@ -4,3 +4,9 @@
  */
 export * from './core/index.js';
 export * from './testing/stand-in/index.js';
+export {
+  CreditsTestProvider,
+  creditsWrapper,
+  TEST_CUSTOMER_ID,
+  type CreditsTestProviderProps,
+} from './testing/credits-test-provider.js';

@@ -1,0 +1,244 @@
+'use client';
+/**
+ * `CreditEstimate`: what the next message will cost before it is sent — "Est. cost ≈ 12 credits" — and whether the
+ * balance covers it, for a chat input. `useCanAfford(credits)` gives the same answer to the send button.
+ *
+ * `CreditEstimateView` renders from props; `CreditEstimate` reads the balance from `useCredits()`. Only a change of
+ * affordability is announced (a polite live region), not every keystroke that moves the estimate.
+ */
+import * as React from 'react';
+import { cva, type VariantProps } from 'class-variance-authority';
+import type { CreditsConfig } from '../../core/config.js';
+import { canAfford as poolCanAfford, type CreditState } from '../../core/customer.js';
+import { subtractCredits, tryUsdToCredits } from '../../core/money.js';
+import { useCredits } from '../credits-context.js';
+import { displayAmount } from '../lib/amounts.js';
+import { cn } from '../lib/cn.js';
+import { useCreditsFormat } from '../lib/credits-format.js';
+
+/** `affordable` / `short` when both the estimate and the balance are known, else `unknown`. */
+export type CreditEstimateState = 'affordable' | 'short' | 'unknown';
+
+/** Whether a send of `credits` can go through, and by how much the balance falls short. */
+export interface Affordability {
+  readonly state: CreditEstimateState;
+  /**
+   * False only when the balance is known not to cover the estimate. Unknown (loading, an error, an unreadable
+   * estimate) counts as affordable: the server's reservation is the real check, so the UI does not block on a guess.
+   */
+  readonly canAfford: boolean;
+  /** Credits missing, exact; 0 unless `state` is `short`. */
+  readonly shortBy: number;
+}
+
+const UNKNOWN: Affordability = Object.freeze({ state: 'unknown', canAfford: true, shortBy: 0 });
+
+/**
+ * Affordability of `credits` against a balance (a pure function). `balance` null means the balance is not known.
+ * Uses the core `canAfford`: unlimited and overage-allowed pools can always pay.
+ */
+export function affordability(
+  credits: unknown,
+  balance: Pick<CreditState, 'remaining' | 'unlimited' | 'overageAllowed'> | null,
+): Affordability {
+  const needed = displayAmount(credits);
+  if (needed === null || balance === null) return UNKNOWN;
+  if (poolCanAfford(balance, needed)) return { state: 'affordable', canAfford: true, shortBy: 0 };
+  return { state: 'short', canAfford: false, shortBy: safeShortBy(needed, balance.remaining) };
+}
+
+function safeShortBy(needed: number, remaining: number): number {
+  try {
+    return Math.max(0, subtractCredits(needed, Math.max(0, remaining)));
+  } catch {
+    // Beyond exact micro-credits (astronomic input): a float difference is good enough to display.
+    return Math.max(0, needed - Math.max(0, remaining));
+  }
+}
+
+/** The balance of a credit state when it is usable for a decision (fetched, not failed). */
+function knownBalance(state: CreditState): CreditState | null {
+  return state.status === 'ready' ? state : null;
+}
+
+/**
+ * For a send button: `{ canAfford, shortBy, state }` for an estimate of `credits` against the provider's balance.
+ * `canAfford` is false only when the balance is known to fall short. Needs `<CreditsProvider>`.
+ */
+export function useCanAfford(credits: number | string | null | undefined): Affordability {
+  const { state } = useCredits();
+  const balance = knownBalance(state);
+  const { state: answer, canAfford, shortBy } = affordability(credits, balance);
+  // The same object while the answer is the same, so it can sit in effect and memo dependencies.
+  return React.useMemo(() => ({ state: answer, canAfford, shortBy }), [answer, canAfford, shortBy]);
+}
+
+export interface CreditEstimateLabels {
+  /** Before the amount: "Est. cost". */
+  readonly label: string;
+  /** After the amount: "12 credits". */
+  readonly unit: string;
+  /**
+   * Shown (and announced) when the balance does not cover the estimate: "Not enough credits: 4 more needed", or
+   * without an amount when the shortfall is not known.
+   */
+  readonly short: (shortBy: string | null) => string;
+  /** Read instead of "—" when there is no valid estimate. */
+  readonly unknown: string;
+}
+
+export const DEFAULT_CREDIT_ESTIMATE_LABELS: CreditEstimateLabels = Object.freeze({
+  label: 'Est. cost',
+  unit: 'credits',
+  short: (shortBy: string | null) => (shortBy === null ? 'Not enough credits' : `Not enough credits: ${shortBy} more needed`),
+  unknown: 'unknown',
+});
+
+export interface CreditEstimateClassNames {
+  readonly label?: string;
+  readonly value?: string;
+  readonly unit?: string;
+  readonly status?: string;
+}
+
+export const creditEstimateVariants = cva(
+  [
+    'inline-flex flex-wrap items-baseline gap-x-1.5 gap-y-0.5 text-muted-foreground tabular-nums',
+    'data-[state=short]:text-destructive',
+  ],
+  {
+    variants: {
+      size: {
+        sm: 'text-xs',
+        default: 'text-sm',
+      },
+    },
+    defaultVariants: { size: 'default' },
+  },
+);
+
+export type CreditEstimateViewProps = Omit<React.ComponentPropsWithoutRef<'div'>, 'children'> &
+  VariantProps<typeof creditEstimateVariants> & {
+    /** The estimate in credits (a number or decimal string). Unreadable or negative values show "—". */
+    credits?: number | string | null | undefined;
+    /** Credits left; with it (and no `canAfford`) the view decides affordability itself. */
+    remaining?: number | null | undefined;
+    /** Decided outside (e.g. from `useCanAfford`); wins over `remaining`. */
+    canAfford?: boolean | null | undefined;
+    /** Credits missing when `canAfford` is false; default `credits - remaining`. */
+    shortBy?: number | null | undefined;
+    locale?: string | undefined;
+    currency?: string | undefined;
+    labels?: Partial<CreditEstimateLabels> | undefined;
+    classNames?: CreditEstimateClassNames | undefined;
+  };
+
+function viewAffordability(
+  credits: number | string | null | undefined,
+  remaining: number | null | undefined,
+  canAfford: boolean | null | undefined,
+  shortBy: number | null | undefined,
+): Affordability {
+  if (displayAmount(credits) === null) return UNKNOWN;
+  // An overdrawn (negative) balance has 0 left; NaN, Infinity and non-numbers leave the balance unknown.
+  const known = typeof remaining === 'number' && Number.isFinite(remaining) ? Math.max(0, remaining) : null;
+  if (typeof canAfford === 'boolean') {
+    if (canAfford) return { state: 'affordable', canAfford: true, shortBy: 0 };
+    const missing = displayAmount(shortBy) ?? (known === null ? 0 : affordability(credits, { remaining: known, unlimited: false, overageAllowed: false }).shortBy);
+    return { state: 'short', canAfford: false, shortBy: missing };
+  }
+  return affordability(credits, known === null ? null : { remaining: known, unlimited: false, overageAllowed: false });
+}
+
+/** "Est. cost ≈ 12 credits" with a can-afford flag, from props. */
+export function CreditEstimateView({
+  credits,
+  remaining,
+  canAfford,
+  shortBy,
+  locale,
+  currency,
+  size,
+  labels: labelOverrides,
+  classNames,
+  className,
+  ...props
+}: CreditEstimateViewProps) {
+  const { formatters } = useCreditsFormat({ locale, currency });
+  const labels = labelOverrides ? { ...DEFAULT_CREDIT_ESTIMATE_LABELS, ...labelOverrides } : DEFAULT_CREDIT_ESTIMATE_LABELS;
+  const amount = displayAmount(credits);
+  const result = viewAffordability(credits, remaining, canAfford, shortBy);
+
+  return (
+    <div
+      data-slot="credit-estimate"
+      data-state={result.state}
+      data-size={size ?? 'default'}
+      className={cn(creditEstimateVariants({ size }), className)}
+      {...props}
+    >
+      <span data-slot="credit-estimate-label" className={cn('font-medium', classNames?.label)}>
+        {labels.label}
+      </span>{' '}
+      {amount === null ? (
+        <>
+          <span className="sr-only">{labels.unknown}</span>
+          <span data-slot="credit-estimate-value" aria-hidden="true" className={classNames?.value}>
+            —
+          </span>
+        </>
+      ) : (
+        <span data-slot="credit-estimate-value" className={classNames?.value}>
+          <span aria-hidden="true">≈ </span>
+          {formatters.credits(amount)}{' '}
+          <span data-slot="credit-estimate-unit" className={classNames?.unit}>
+            {labels.unit}
+          </span>
+        </span>
+      )}
+      {/* Always mounted, so screen readers announce it when the estimate crosses the balance. */}
+      <span
+        data-slot="credit-estimate-status"
+        role="status"
+        aria-live="polite"
+        aria-atomic="true"
+        className={cn('font-medium empty:hidden', classNames?.status)}
+      >
+        {result.state === 'short' ? labels.short(result.shortBy > 0 ? formatters.credits(result.shortBy) : null) : ''}
+      </span>
+    </div>
+  );
+}
+
+export type CreditEstimateProps = Omit<CreditEstimateViewProps, 'credits' | 'remaining' | 'canAfford' | 'shortBy'> & {
+  /** The estimate in credits. */
+  credits?: number | string | null | undefined;
+  /** Or the estimate in the config currency (converted exactly at the config's rate); `credits` wins. */
+  usd?: number | string | null | undefined;
+  /** Default: the provider's config. */
+  config?: CreditsConfig | undefined;
+};
+
+/**
+ * `CreditEstimateView` against the balance of the nearest `CreditsProvider`: "short" when the balance is known not to
+ * cover the estimate (never while it is loading or failed; unlimited and overage plans always can pay).
+ */
+export function CreditEstimate({ credits, usd, config, locale, currency, ...props }: CreditEstimateProps) {
+  const format = useCreditsFormat({ config, locale, currency });
+  const estimate =
+    displayAmount(credits) ??
+    (usd === null || usd === undefined
+      ? null
+      : tryUsdToCredits(usd, { creditsPerUsd: format.config.creditsPerUsd, creditDecimals: format.config.creditDecimals }));
+  const result = useCanAfford(estimate);
+  return (
+    <CreditEstimateView
+      {...props}
+      credits={estimate}
+      canAfford={result.state === 'unknown' ? null : result.canAfford}
+      shortBy={result.shortBy}
+      locale={format.locale}
+      currency={format.currency}
+    />
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * Size budgets (`npm run size`, after `npm run build`): minified + gzipped, measured by bundling dist/ with esbuild
+ * the way an app's bundler would, tree-shaking what an import does not use.
+ *
+ * "Own code" budgets leave out the peers (React, React DOM, autumn-js) AND the runtime dependencies an app shares
+ * with shadcn/ui (Radix, class-variance-authority, clsx, tailwind-merge): that is what this kit adds. The
+ * "with dependencies" rows show the full cost to an app that has none of them yet.
+ */
+const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client', 'autumn-js', 'autumn-js/react', 'autumn-js/fetch', 'msw', 'msw/browser', 'msw/node'];
+const DEPENDENCIES = [
+  '@radix-ui/react-dialog',
+  '@radix-ui/react-slot',
+  '@radix-ui/react-tooltip',
+  'class-variance-authority',
+  'clsx',
+  'tailwind-merge',
+];
+
+module.exports = [
+  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '10 KB' },
+  { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '2.5 KB' },
+  { name: 'React entry, with dependencies', path: 'dist/index.js', import: '*', gzip: true, ignore: PEERS, limit: '45 KB' },
+  { name: 'MessageCostBadge alone, with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '20 KB' },
+  { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '12 KB' },
+  { name: 'styles.css', path: 'dist/styles.css', gzip: true, limit: '10 KB' },
+];

@@ -1,0 +1,200 @@
+import * as React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { defaultCreditsConfig, defineCredits, type CreditTopUpPackage } from '../../src/core/config.js';
+import { CreditTopUpDialog, CreditTopUpDialogView } from '../../src/react/components/credit-top-up-dialog.js';
+import { CreditsTestProvider } from '../../src/testing/credits-test-provider.js';
+import { expectNoAxeViolations } from './axe.js';
+
+const PACKAGES: readonly CreditTopUpPackage[] = [
+  { id: 'small', planId: 'credit_topup', label: 'Small pack', price: 10, credits: 40_000 },
+  { id: 'large', planId: 'credit_topup', label: 'Large pack', price: 10, credits: 40_000, quantity: 5, description: 'Best value' },
+];
+
+function dialog(): HTMLElement {
+  return screen.getByRole('dialog', { name: 'Top up credits' });
+}
+
+describe('CreditTopUpDialogView', () => {
+  describe('given its trigger', () => {
+    it('opens from the keyboard, traps focus, and Escape closes it back to the trigger', async () => {
+      render(
+        <CreditTopUpDialogView packages={PACKAGES} locale="en-US">
+          <button type="button">Buy credits</button>
+        </CreditTopUpDialogView>,
+      );
+      const user = userEvent.setup();
+      await user.tab();
+      const trigger = screen.getByRole('button', { name: 'Buy credits' });
+      expect(trigger).toHaveFocus();
+      await user.keyboard('{Enter}');
+
+      const content = await screen.findByRole('dialog', { name: 'Top up credits' });
+      expect(content).toHaveAccessibleDescription('Buy a credit pack. Top-up credits never expire.');
+      expect(content).toContainElement(document.activeElement as HTMLElement);
+      // Tabbing all the way round stays inside the dialog.
+      for (let i = 0; i < 6; i += 1) {
+        await user.tab();
+        expect(content).toContainElement(document.activeElement as HTMLElement);
+      }
+      await expectNoAxeViolations(document.body);
+
+      await user.keyboard('{Escape}');
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(trigger).toHaveFocus();
+    });
+  });
+
+  describe('when open', () => {
+    it('lists each package with its price and credits (quantity included)', () => {
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen locale="en-US" />);
+      expect(within(dialog()).getByRole('button', { name: 'Small pack: 40,000 credits for $10.00' })).toBeInTheDocument();
+      expect(within(dialog()).getByRole('button', { name: 'Large pack: 200,000 credits for $50.00' })).toHaveTextContent('Best value');
+    });
+
+    it('shows prices in the given locale and currency', () => {
+      render(<CreditTopUpDialogView packages={PACKAGES.slice(0, 1)} defaultOpen locale="de-DE" currency="EUR" />);
+      expect(within(dialog()).getByRole('button', { name: /^Small pack: 40\.000 credits for 10,00\s€$/ })).toBeInTheDocument();
+    });
+
+    it('calls onSelect with the package id', async () => {
+      const onSelect = vi.fn();
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen onSelect={onSelect} />);
+      await userEvent.click(within(dialog()).getByRole('button', { name: /Large pack/ }));
+      expect(onSelect).toHaveBeenCalledWith('large');
+    });
+
+    it('shows a message above the packages', () => {
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen message="This message needs 1,200 credits; you have 300." />);
+      expect(dialog()).toHaveTextContent('This message needs 1,200 credits; you have 300.');
+    });
+
+    it('says so when there are no packages', () => {
+      render(<CreditTopUpDialogView packages={[]} defaultOpen />);
+      expect(dialog()).toHaveTextContent('No top-up packages are available.');
+    });
+
+    it('never shows NaN for a broken package', () => {
+      render(<CreditTopUpDialogView packages={[{ id: 'x', planId: 'x', label: 'Broken', price: Number.NaN, credits: -5 }]} defaultOpen />);
+      expect(dialog().textContent).not.toMatch(/NaN|Infinity|-\d/);
+    });
+  });
+
+  describe('while a purchase is pending', () => {
+    it('disables the packages and is busy', async () => {
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen status="pending" packageId="small" />);
+      expect(dialog()).toHaveAttribute('aria-busy', 'true');
+      expect(dialog()).toHaveAttribute('data-status', 'pending');
+      for (const button of within(dialog()).getAllByRole('button', { name: /pack/ })) expect(button).toBeDisabled();
+      expect(within(dialog()).getByRole('status')).toHaveTextContent('Processing…');
+      await expectNoAxeViolations(document.body);
+    });
+
+    it('says it is taking the user to checkout when redirecting', () => {
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen status="redirecting" packageId="small" />);
+      expect(within(dialog()).getByRole('status')).toHaveTextContent('Taking you to checkout…');
+    });
+  });
+
+  describe('given a failed purchase', () => {
+    it('shows the error as an alert, and Retry buys the same package again', async () => {
+      const onSelect = vi.fn();
+      render(
+        <CreditTopUpDialogView packages={PACKAGES} defaultOpen status="failed" packageId="large" error={new Error('Card declined')} onSelect={onSelect} />,
+      );
+      const alert = within(dialog()).getByRole('alert');
+      expect(alert).toHaveTextContent('Card declined');
+      await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+      expect(onSelect).toHaveBeenCalledWith('large');
+      await expectNoAxeViolations(document.body);
+    });
+  });
+
+  describe('given a completed purchase', () => {
+    it('says the credits were added and offers Done', async () => {
+      const onOpenChange = vi.fn();
+      render(<CreditTopUpDialogView packages={PACKAGES} open onOpenChange={onOpenChange} status="succeeded" packageId="small" />);
+      expect(within(dialog()).getByRole('status')).toHaveTextContent('Credits added to your balance.');
+      await userEvent.click(within(dialog()).getByRole('button', { name: 'Done' }));
+      expect(onOpenChange).toHaveBeenCalledWith(false);
+    });
+  });
+
+  describe('controlled', () => {
+    it('opens and closes only through its open prop', async () => {
+      const onOpenChange = vi.fn();
+      const { rerender } = render(<CreditTopUpDialogView packages={PACKAGES} open={false} onOpenChange={onOpenChange} />);
+      expect(screen.queryByRole('dialog')).toBeNull();
+      rerender(<CreditTopUpDialogView packages={PACKAGES} open onOpenChange={onOpenChange} />);
+      expect(dialog()).toBeInTheDocument();
+      await userEvent.keyboard('{Escape}');
+      expect(onOpenChange).toHaveBeenCalledWith(false);
+      expect(dialog()).toBeInTheDocument();
+    });
+  });
+});
+
+describe('CreditTopUpDialog', () => {
+  it('buys a package through the provider and shows success', async () => {
+    render(
+      <CreditsTestProvider balance={100} locale="en-US">
+        <CreditTopUpDialog>
+          <button type="button">Top up</button>
+        </CreditTopUpDialog>
+      </CreditsTestProvider>,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Top up' }));
+    await user.click(within(dialog()).getByRole('button', { name: /Credit top-up: 40,000 credits for \$10\.00/ }));
+    expect(await within(dialog()).findByText('Credits added to your balance.')).toBeInTheDocument();
+  });
+
+  it('shows a failure, and a fresh dialog next time it opens', async () => {
+    const onTopUp = vi.fn(async () => {
+      throw new Error('Card declined');
+    });
+    render(
+      <CreditsTestProvider balance={100} onTopUp={onTopUp}>
+        <CreditTopUpDialog>
+          <button type="button">Top up</button>
+        </CreditTopUpDialog>
+      </CreditsTestProvider>,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Top up' }));
+    await user.click(within(dialog()).getByRole('button', { name: /Credit top-up/ }));
+    expect(await within(dialog()).findByRole('alert')).toHaveTextContent('Card declined');
+
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByRole('button', { name: 'Top up' }));
+    expect(within(dialog()).queryByRole('alert')).toBeNull();
+  });
+
+  it('sends the browser to checkout when the top-up answers a URL', async () => {
+    const navigate = vi.fn();
+    render(
+      <CreditsTestProvider balance={100} onTopUp={async () => ({ url: 'https://checkout.test/1' })} navigate={navigate}>
+        <CreditTopUpDialog defaultOpen />
+      </CreditsTestProvider>,
+    );
+    await userEvent.click(within(dialog()).getByRole('button', { name: /Credit top-up/ }));
+    expect(await within(dialog()).findByText('Taking you to checkout…')).toBeInTheDocument();
+    expect(navigate).toHaveBeenCalledWith('https://checkout.test/1');
+  });
+
+  it('offers only the packages asked for', () => {
+    const config = defineCredits({
+      plans: [
+        ...defaultCreditsConfig.plans,
+        { id: 'big_topup', name: 'Big top-up', kind: 'top_up', price: 50, credits: 220_000, interval: 'one_off' },
+      ],
+    });
+    render(
+      <CreditsTestProvider config={config}>
+        <CreditTopUpDialog defaultOpen packageIds={['big_topup']} />
+      </CreditsTestProvider>,
+    );
+    expect(within(dialog()).getAllByRole('button', { name: /top-up/i })).toHaveLength(1);
+  });
+});

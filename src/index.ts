@@ -40,4 +40,6 @@ export * from './react/components/credit-balance.js';
 export * from './react/components/credit-top-up-dialog.js';
 export * from './react/components/low-credit-warning.js';
 export * from './react/components/message-cost-badge.js';
+export * from './react/components/credit-estimate.js';
+export * from './react/components/usage-breakdown.js';
 export * from './react/lib/message-cost.js';

@@ -15,7 +15,27 @@ const config: StorybookConfig = {
   typescript: { reactDocgen: 'react-docgen-typescript' },
   async viteFinal(viteConfig) {
     const { mergeConfig } = await import('vite');
-    return mergeConfig(viteConfig, { plugins: [tailwindcss()] });
+    return mergeConfig(viteConfig, {
+      plugins: [tailwindcss()],
+      // Pre-bundled up front: discovered lazily, they make Vite reload the page mid-test on a fresh clone.
+      optimizeDeps: {
+        include: [
+          'autumn-js',
+          'autumn-js/react',
+          'autumn-js/fetch',
+          'msw',
+          'msw/browser',
+          'msw-storybook-addon/csf3',
+          '@radix-ui/react-dialog',
+          '@radix-ui/react-slot',
+          '@radix-ui/react-tooltip',
+          'class-variance-authority',
+          'clsx',
+          'tailwind-merge',
+          'react-dom/client',
+        ],
+      },
+    });
   },
 };
 

@@ -1,7 +1,8 @@
 import * as React from 'react';
 import type { Decorator, Preview } from '@storybook/react-vite';
 import { mswLoader } from 'msw-storybook-addon/csf3';
-import { standIn, standInHandlers, STORY_CUSTOMER } from './stand-in.js';
+import { creditsParameters, withCredits } from './credits-decorator.js';
+import { seedStoryCustomer, standInHandlers } from './stand-in.js';
 import './preview.css';
 
 /** The toolbar's colour scheme → the `.dark` class on the root element, which the kit's theme variables key off. */
@@ -22,11 +23,12 @@ const withTheme: Decorator = (Story, context) => {
 const preview: Preview = {
   tags: ['autodocs'],
   loaders: [mswLoader()],
-  decorators: [withTheme],
-  beforeEach() {
-    // Every story starts from a fresh Autumn: the story customer on the free plan, no events, no faults.
-    standIn.reset();
-    standIn.seedCustomer(STORY_CUSTOMER);
+  // Later decorators wrap earlier ones: the theme is outermost, the provider inside it.
+  decorators: [withCredits, withTheme],
+  beforeEach(context) {
+    // Every story is its own customer, seeded fresh from `parameters.credits.seed` (default: the free plan, full).
+    const options = creditsParameters(context);
+    if (options.source === undefined || options.source === 'stand-in') seedStoryCustomer(context.id, options.seed);
   },
   globalTypes: {
     theme: {

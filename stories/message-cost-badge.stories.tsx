@@ -29,6 +29,8 @@ const meta = {
   title: 'Components/MessageCostBadge',
   component: MessageCostBadge,
   args: { cost: GATEWAY_COST },
+  // Pure props: no provider needed (inside one it takes the provider's config and locale).
+  parameters: { credits: { source: 'none' } },
   argTypes: {
     size: { control: 'inline-radio', options: ['sm', 'default'] },
     kind: { control: 'inline-radio', options: ['estimate', 'actual'] },

@@ -2,7 +2,9 @@
  * The library build (`npm run build`): vite library mode, ESM only, one file per entry (`dist/index.js`,
  * `dist/server.js`, `dist/testing.js`) plus shared chunks, `.d.ts` files beside them (vite-plugin-dts, which uses
  * `@typescript/typescript6` for the compiler API that TypeScript 7 no longer has). Peers and Radix stay external,
- * so the app's bundler dedupes them. `dist/styles.css` is compiled apart by the Tailwind CLI (see package.json).
+ * so the app's bundler dedupes them. `dist/styles.css` is compiled apart by the Tailwind CLI
+ * (`npm run build:css`, run from src/react so its automatic source detection sees the components only, not stories
+ * or tests).
  */
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';

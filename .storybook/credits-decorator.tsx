@@ -3,7 +3,8 @@
  *
  * - `{ source: 'stand-in', seed? }` (default): `AutumnProvider` + `CreditsProvider` exactly as in an app, talking
  *   to the in-memory Autumn through MSW; `seed` is the story customer's state (`{ remaining: 120 }`,
- *   `{ planId: 'pro_monthly', usage: 61_000 }`…), applied before the story renders.
+ *   `{ planId: 'pro_monthly', usage: 61_000 }`…), applied before the story renders. Set seeds on stories, not on
+ *   the component's meta: Storybook merges parameters deeply, so `{ remaining }` and `{ usage }` would mix.
  * - `{ source: 'test', props }`: `CreditsTestProvider` (no network) for states the stand-in cannot hold still,
  *   such as loading forever or an unlimited plan.
  * - `{ source: 'none' }`: no provider, for presentational views given plain props.

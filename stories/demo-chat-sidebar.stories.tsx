@@ -1,0 +1,219 @@
+/**
+ * The live demo: a chat with a credits sidebar, client AND server running on the in-memory Autumn in this page.
+ *
+ *   send → the credit meter reserves the estimate (an Autumn lock) → a simulated AI Gateway call reports its cost →
+ *   the meter settles the real cost → the UI deducts it at once (`applyUsage`) and reconciles (`refresh`) → the
+ *   balance drops live, the low warning appears → a top-up (Autumn attach, card on file) restores it.
+ *
+ * Nothing is mocked in the kit: `CreditsProvider` reads the customer through autumn-js/react and its backend
+ * handler, the meter talks to Autumn through the real autumn-js SDK; MSW routes both to the stand-in.
+ */
+import * as React from 'react';
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { CreditBalance } from '../src/react/components/credit-balance.js';
+import { CreditEstimate } from '../src/react/components/credit-estimate.js';
+import { LowCreditWarning } from '../src/react/components/low-credit-warning.js';
+import { MessageCostBadge } from '../src/react/components/message-cost-badge.js';
+import { UsageBreakdown } from '../src/react/components/usage-breakdown.js';
+import { useCredits } from '../src/react/credits-context.js';
+import { useInsufficientCreditsPrompt } from '../src/react/insufficient-credits.js';
+import type { MessageCostRecord } from '../src/server.js';
+import { storyMeter } from '../.storybook/server.js';
+import { storyCustomer } from '../.storybook/stand-in.js';
+
+/** The model the demo "calls". */
+const MODEL = 'openai/gpt-5-mini';
+/** Credits reserved before each call (the pre-flight estimate). */
+const ESTIMATE_CREDITS = 1200;
+/** What the simulated gateway reports per call: $0.25 = 1,000 credits. */
+const GATEWAY_COST_USD = '0.25';
+/** How long the simulated model "thinks", in ms. */
+const GATEWAY_LATENCY_MS = 250;
+
+interface ChatMessage {
+  readonly id: number;
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  /** The assistant reply's cost: the estimate while it runs, the settled record after. */
+  readonly cost?: MessageCostRecord | { readonly credits: number; readonly kind: 'estimate'; readonly source: 'estimate'; readonly model: string };
+}
+
+/** The "AI call": a delay and the usage + gateway cost an AI SDK step reports. */
+async function simulatedGatewayCall(prompt: string) {
+  await new Promise((resolve) => setTimeout(resolve, GATEWAY_LATENCY_MS));
+  return {
+    text: `You said "${prompt}". Here is a thoughtful answer.`,
+    step: {
+      usage: { inputTokens: 1800, outputTokens: 600, totalTokens: 2400, outputTokenDetails: { textTokens: 450, reasoningTokens: 150 } },
+      providerMetadata: { gateway: { cost: GATEWAY_COST_USD } },
+    },
+  };
+}
+
+function ChatSidebarDemo({ customerId }: { customerId: string }) {
+  const { applyUsage, refresh } = useCredits();
+  const insufficient = useInsufficientCreditsPrompt();
+  const [messages, setMessages] = React.useState<readonly ChatMessage[]>([]);
+  const [draft, setDraft] = React.useState('Summarize my inbox');
+  const [sending, setSending] = React.useState(false);
+  const [usageVersion, setUsageVersion] = React.useState(0);
+  const nextId = React.useRef(0);
+
+  async function send(event: React.FormEvent) {
+    event.preventDefault();
+    const prompt = draft.trim();
+    if (prompt === '' || sending) return;
+    setSending(true);
+    const userId = (nextId.current += 1);
+    const replyId = (nextId.current += 1);
+    setMessages((current) => [
+      ...current,
+      { id: userId, role: 'user', text: prompt },
+      { id: replyId, role: 'assistant', text: '…', cost: { credits: ESTIMATE_CREDITS, kind: 'estimate', source: 'estimate', model: MODEL } },
+    ]);
+    try {
+      // Server side (here in the page): reserve the estimate, run the call, settle the real cost.
+      const reservation = await storyMeter.reserve({ customerId, model: MODEL, credits: ESTIMATE_CREDITS, properties: { thread_id: 'demo_thread' } });
+      const { text, step } = await simulatedGatewayCall(prompt);
+      reservation.addStep(step);
+      const record = await reservation.settle();
+      // Client side: show the cost on the message, deduct at once, then reconcile with Autumn.
+      setMessages((current) => current.map((message) => (message.id === replyId ? { ...message, text, cost: record } : message)));
+      applyUsage(record);
+      setUsageVersion((version) => version + 1);
+      await refresh();
+    } catch (error) {
+      setMessages((current) => current.filter((message) => message.id !== replyId));
+      if (!insufficient.show(error)) throw error;
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <div className="grid h-[34rem] w-[52rem] grid-cols-[17rem_1fr] overflow-hidden rounded-lg border border-border">
+      <aside aria-label="Credits" className="flex flex-col gap-4 border-r border-border bg-muted/40 p-4">
+        <CreditBalance />
+        <LowCreditWarning size="sm" />
+        <UsageBreakdown
+          size="sm"
+          loadKey={usageVersion}
+          load={async () =>
+            (await storyMeter.usageByThread({ customerId })).map((row) => ({
+              id: row.threadId,
+              label: row.threadId === 'demo_thread' ? 'This chat' : row.threadId,
+              credits: row.credits,
+            }))
+          }
+        />
+      </aside>
+      <section aria-label="Chat" className="flex min-h-0 flex-col">
+        <ol aria-label="Messages" className="flex flex-1 flex-col gap-3 overflow-y-auto p-4">
+          {messages.map((message) => (
+            <li key={message.id} data-role={message.role} className="flex flex-col gap-1 data-[role=user]:items-end">
+              <p className="max-w-[80%] rounded-lg bg-muted px-3 py-2 text-sm">{message.text}</p>
+              {message.cost ? <MessageCostBadge size="sm" cost={message.cost} /> : null}
+            </li>
+          ))}
+        </ol>
+        <form onSubmit={send} className="flex items-center gap-2 border-t border-border p-3">
+          <label htmlFor="demo-message" className="sr-only">
+            Message
+          </label>
+          <input
+            id="demo-message"
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+            className="h-9 min-w-0 flex-1 rounded-md border border-border bg-background px-3 text-sm"
+          />
+          <CreditEstimate credits={ESTIMATE_CREDITS} size="sm" />
+          <button
+            type="submit"
+            disabled={sending}
+            className="h-9 rounded-md bg-primary px-4 text-sm font-medium text-primary-foreground disabled:opacity-60"
+          >
+            Send
+          </button>
+        </form>
+      </section>
+      {insufficient.prompt}
+    </div>
+  );
+}
+
+const meta = {
+  title: 'Demo/Chat sidebar',
+  component: ChatSidebarDemo,
+  parameters: {
+    layout: 'centered',
+    credits: { source: 'stand-in' },
+    // KNOWN ISSUES of CreditTopUpDialog (see credit-top-up-dialog.stories.tsx): excepted until fixed there.
+    a11y: {
+      config: {
+        rules: [
+          { id: 'label-content-name-mismatch', enabled: false },
+          { id: 'color-contrast', enabled: false },
+        ],
+      },
+    },
+  },
+  render: (_args, { id }) => <ChatSidebarDemo customerId={storyCustomer(id)} />,
+} satisfies Meta<typeof ChatSidebarDemo>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+const meterText = (canvasElement: HTMLElement) => canvasElement.querySelector('[role="meter"]')?.getAttribute('aria-valuetext') ?? '';
+
+/**
+ * 2,400 credits left on the free plan. Send a message: 1,000 credits are spent, the balance drops live to 1,400
+ * (under 20 %), the warning appears; top up 40,000 and it is back.
+ */
+export const LiveChat: Story = {
+  args: { customerId: '' },
+  parameters: { credits: { source: 'stand-in', seed: { remaining: 2400 } } },
+  play: async ({ canvasElement, step }) => {
+    const canvas = within(canvasElement);
+    const body = within(canvasElement.ownerDocument.body);
+    await waitFor(() => expect(meterText(canvasElement)).toMatch(/^2,400 of 8,000/), { timeout: 5000 });
+    await expect(canvasElement.querySelector('[data-slot="low-credit-warning"]')).toBeNull();
+
+    await step('send a message: reserve, gateway call, settle', async () => {
+      await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+      const badge = await canvas.findByRole('button', { name: /Actual cost: 1,000 credits/ }, { timeout: 5000 });
+      await expect(badge).toHaveAttribute('data-state', 'actual');
+    });
+
+    await step('the balance drops live and the low warning appears', async () => {
+      await waitFor(() => expect(meterText(canvasElement)).toMatch(/^1,400 of 8,000/), { timeout: 5000 });
+      await waitFor(() => expect(canvasElement.querySelector('[data-slot="low-credit-warning"]')).not.toBeNull(), { timeout: 5000 });
+    });
+
+    await step('top up from the warning: the balance is restored', async () => {
+      const warning = canvasElement.querySelector<HTMLElement>('[data-slot="low-credit-warning"]')!;
+      await userEvent.click(within(warning).getByRole('button', { name: 'Top up' }));
+      const dialog = await body.findByRole('dialog', { name: 'Top up credits' });
+      await userEvent.click(within(dialog).getByRole('button', { name: /40,000 credits/ }));
+      await waitFor(() => expect(within(dialog).getByRole('status')).toHaveTextContent('Credits added to your balance.'), { timeout: 5000 });
+      await userEvent.keyboard('{Escape}');
+      await waitFor(() => expect(meterText(canvasElement)).toMatch(/^41,400 of/), { timeout: 5000 });
+      await waitFor(() => expect(canvasElement.querySelector('[data-slot="low-credit-warning"]')).toBeNull());
+    });
+  },
+};
+
+/** Out of credits: the meter's reserve is refused before the model runs, and the top-up prompt explains why. */
+export const OutOfCredits: Story = {
+  args: { customerId: '' },
+  parameters: { credits: { source: 'stand-in', seed: { remaining: 300 } } },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const body = within(canvasElement.ownerDocument.body);
+    await waitFor(() => expect(meterText(canvasElement)).toMatch(/^300 of 8,000/), { timeout: 5000 });
+    await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+    const dialog = await body.findByRole('dialog', { name: 'Top up credits' }, { timeout: 5000 });
+    await expect(dialog).toHaveTextContent(/1,200/);
+    await expect(canvas.queryByRole('button', { name: /Actual cost/ })).toBeNull();
+  },
+};

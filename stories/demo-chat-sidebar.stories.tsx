@@ -95,9 +95,9 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
     <div className="grid h-[34rem] w-[52rem] grid-cols-[17rem_1fr] overflow-hidden rounded-lg border border-border">
       <aside aria-label="Credits" className="flex flex-col gap-4 border-r border-border bg-muted/40 p-4">
         <CreditBalance />
-        <LowCreditWarning size="sm" />
+        <LowCreditWarning size="compact" />
         <UsageBreakdown
-          size="sm"
+          size="compact"
           loadKey={usageVersion}
           load={async () =>
             (await storyMeter.usageByThread({ customerId })).map((row) => ({

@@ -12,7 +12,8 @@ const config: StorybookConfig = {
   // MSW's service worker (public/mockServiceWorker.js, from `npx msw init ./public --save`).
   staticDirs: ['../public'],
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
-  typescript: { reactDocgen: 'react-docgen-typescript' },
+  // react-docgen (Babel), not react-docgen-typescript: TypeScript 7 has no JS compiler API for it.
+  typescript: { reactDocgen: 'react-docgen' },
   async viteFinal(viteConfig) {
     const { mergeConfig } = await import('vite');
     return mergeConfig(viteConfig, {

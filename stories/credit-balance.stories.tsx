@@ -173,3 +173,13 @@ export const ViewWithBadNumbers: StoryObj<typeof CreditBalanceView> = {
     }
   },
 };
+
+/** Dark mode (the toolbar's theme → `.dark` on the root): axe checks the contrast of the dark palette too. */
+export const DarkLow: Story = {
+  parameters: stand({ remaining: 1200 }),
+  globals: { theme: 'dark' },
+  play: async ({ canvasElement }) => {
+    await loadedMeter(canvasElement);
+    await expect(canvasElement.ownerDocument.documentElement).toHaveClass('dark');
+  },
+};

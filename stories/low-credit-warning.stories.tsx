@@ -105,3 +105,13 @@ export const ViewLevels: StoryObj<typeof LowCreditWarningView> = {
     );
   },
 };
+
+/** Dark mode: the warning's amber must stay readable on the dark background. */
+export const DarkEmpty: Story = {
+  parameters: stand({ remaining: 0 }),
+  globals: { theme: 'dark' },
+  play: async ({ canvasElement }) => {
+    await warning(canvasElement);
+    await expect(canvasElement.ownerDocument.documentElement).toHaveClass('dark');
+  },
+};

@@ -116,3 +116,9 @@ export const Unknown: Story = {
     await expect(badge).not.toHaveTextContent(/NaN|Infinity/);
   },
 };
+
+/** Dark mode, estimate and actual side by side. */
+export const Dark: Story = {
+  ...EstimatedVsActual,
+  globals: { theme: 'dark' },
+};

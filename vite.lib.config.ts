@@ -15,6 +15,7 @@ export const LIBRARY_ENTRIES = {
   index: 'src/index.ts',
   server: 'src/server.ts',
   testing: 'src/testing.ts',
+  'testing/msw': 'src/testing/msw.ts',
 } as const;
 
 /** Bare imports that stay imports: peers, Radix (a dependency, deduped by the app), MSW and Node built-ins. */

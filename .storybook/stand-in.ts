@@ -7,7 +7,8 @@
  * page that renders many stories at once shows each in its own state.
  */
 import type { StandInCustomerSeed } from '../src/testing.js';
-import { autumnStandInHandlers, createAutumnStandIn } from '../src/testing.js';
+import { createAutumnStandIn } from '../src/testing.js';
+import { autumnStandInHandlers } from '../src/testing/msw.js';
 
 export const standIn = createAutumnStandIn({ autoCompleteCheckout: true });
 

@@ -63,3 +63,11 @@ describe('the core (src/core)', () => {
     expect([...packages]).toEqual([]);
   });
 });
+
+describe('the testing entry (src/testing.ts)', () => {
+  it('loads without msw (an optional peer): the MSW handlers live in testing/msw', () => {
+    const { packages } = graph('src/testing.ts');
+    expect([...packages].filter((pkg) => pkg === 'msw' || pkg.startsWith('msw/'))).toEqual([]);
+    expect(graph('src/testing/msw.ts').packages.has('msw')).toBe(true);
+  });
+});

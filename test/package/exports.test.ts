@@ -11,6 +11,7 @@ const ENTRIES = {
   'autumn-ai-credits': () => import('../../src/index.js'),
   'autumn-ai-credits/server': () => import('../../src/server.js'),
   'autumn-ai-credits/testing': () => import('../../src/testing.js'),
+  'autumn-ai-credits/testing/msw': () => import('../../src/testing/msw.js'),
 } as const;
 
 function exportNames(module: Record<string, unknown>): string[] {

@@ -6,7 +6,8 @@ import { Autumn, ConnectionError } from 'autumn-js';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultCreditsConfig } from '../../src/core/config.js';
-import { autumnStandInHandlers, createAutumnStandIn, startAutumnStandIn, type RunningAutumnStandIn } from '../../src/testing.js';
+import { createAutumnStandIn, startAutumnStandIn, type RunningAutumnStandIn } from '../../src/testing.js';
+import { autumnStandInHandlers } from '../../src/testing/msw.js';
 import { rejection } from './helpers.js';
 
 const FEATURE = defaultCreditsConfig.featureId;

@@ -1,11 +1,10 @@
 /**
  * The in-memory Autumn stand-in: `createAutumnStandIn` (fetch handler, works anywhere), `startAutumnStandIn`
- * (loopback HTTP server, Node only, loads `node:http` lazily) and `autumnStandInHandlers` (MSW handlers for the
- * browser / Storybook).
+ * (loopback HTTP server, Node only, loads `node:http` lazily). The MSW handlers for the browser / Storybook are
+ * in `autumn-ai-credits/testing/msw` (`src/testing/msw.ts`), so this entry never needs msw.
  */
 export { createAutumnStandIn, STAND_IN_EPOCH, DEFAULT_STAND_IN_SECRET_KEY, DEFAULT_STAND_IN_ORIGIN } from './stand-in.js';
 export { startAutumnStandIn } from './server.js';
-export { autumnStandInHandlers } from './msw.js';
 export type {
   AutumnStandIn,
   AutumnStandInOptions,

@@ -117,13 +117,7 @@ export const LoadError: Story = {
 
 /** Top up from the balance: the dialog opens, a package is bought on the stand-in (card on file), the balance grows. */
 export const TopUpFlow: Story = {
-  parameters: {
-    ...stand({ remaining: 1200 }),
-    // KNOWN ISSUE (CreditTopUpDialog): a package button's aria-label ("Credit top-up: 40,000 credits for $10.00") does
-    // not contain its visible text ("Credit top-up 40,000 credits $10.00"), WCAG 2.5.3 Label in Name. Remove this
-    // exception once the dialog names packages by their visible text.
-    a11y: { config: { rules: [{ id: 'label-content-name-mismatch', enabled: false }] } },
-  },
+  parameters: stand({ remaining: 1200 }),
   play: async ({ canvasElement, step }) => {
     const canvas = within(canvasElement);
     const body = within(canvasElement.ownerDocument.body);

@@ -148,15 +148,6 @@ const meta = {
   parameters: {
     layout: 'centered',
     credits: { source: 'stand-in' },
-    // KNOWN ISSUES of CreditTopUpDialog (see credit-top-up-dialog.stories.tsx): excepted until fixed there.
-    a11y: {
-      config: {
-        rules: [
-          { id: 'label-content-name-mismatch', enabled: false },
-          { id: 'color-contrast', enabled: false },
-        ],
-      },
-    },
   },
   render: (_args, { id }) => <ChatSidebarDemo customerId={storyCustomer(id)} />,
 } satisfies Meta<typeof ChatSidebarDemo>;

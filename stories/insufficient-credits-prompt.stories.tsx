@@ -12,15 +12,6 @@ const meta = {
   component: InsufficientCreditsPrompt,
   parameters: {
     credits: { source: 'stand-in' },
-    // KNOWN ISSUES of CreditTopUpDialog (see credit-top-up-dialog.stories.tsx): excepted until fixed there.
-    a11y: {
-      config: {
-        rules: [
-          { id: 'label-content-name-mismatch', enabled: false },
-          { id: 'color-contrast', enabled: false },
-        ],
-      },
-    },
   },
 } satisfies Meta<typeof InsufficientCreditsPrompt>;
 

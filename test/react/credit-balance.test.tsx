@@ -234,7 +234,7 @@ describe('CreditBalance', () => {
       const user = userEvent.setup();
       await user.click(screen.getByRole('button', { name: 'Top up' }));
       const dialog = await screen.findByRole('dialog', { name: 'Top up credits' });
-      await user.click(within(dialog).getByRole('button', { name: /40,000 credits for \$10\.00/ }));
+      await user.click(within(dialog).getByRole('button', { name: /40,000 credits \$10\.00/ }));
 
       expect(await within(dialog).findByText('Credits added to your balance.')).toBeInTheDocument();
       expect(screen.getByRole('meter', { hidden: true })).toHaveAttribute('aria-valuetext', '41,200 of 48,000 credits left');

@@ -12,6 +12,10 @@ const PACKAGES: readonly CreditTopUpPackage[] = [
   { id: 'large', planId: 'credit_topup', label: 'Large pack', price: 10, credits: 40_000, quantity: 5, description: 'Best value' },
 ];
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function dialog(): HTMLElement {
   return screen.getByRole('dialog', { name: 'Top up credits' });
 }
@@ -49,13 +53,32 @@ describe('CreditTopUpDialogView', () => {
   describe('when open', () => {
     it('lists each package with its price and credits (quantity included)', () => {
       render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen locale="en-US" />);
-      expect(within(dialog()).getByRole('button', { name: 'Small pack: 40,000 credits for $10.00' })).toBeInTheDocument();
-      expect(within(dialog()).getByRole('button', { name: 'Large pack: 200,000 credits for $50.00' })).toHaveTextContent('Best value');
+      expect(within(dialog()).getByRole('button', { name: 'Small pack 40,000 credits $10.00' })).toBeInTheDocument();
+      expect(within(dialog()).getByRole('button', { name: 'Large pack 200,000 credits Best value $50.00' })).toBeInTheDocument();
+    });
+
+    it('names each package by its visible text, in the order it is shown (WCAG 2.5.3 label in name)', () => {
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen locale="en-US" />);
+      const buttons = within(dialog()).getAllByRole('button', { name: /pack/ });
+      expect(buttons).toHaveLength(2);
+      for (const button of buttons) {
+        expect(button).not.toHaveAttribute('aria-label');
+        const visible = (button.textContent ?? '').replace(/\s+/g, ' ').trim();
+        expect(visible).toMatch(/pack.*credits.*\$/);
+        expect(button).toHaveAccessibleName(new RegExp(`^${escapeRegExp(visible)}`));
+      }
+    });
+
+    it('gives the package buttons the theme background and text colour, not the browser button face', () => {
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen locale="en-US" />);
+      for (const button of within(dialog()).getAllByRole('button', { name: /pack/ })) {
+        expect(button).toHaveClass('bg-background', 'text-foreground');
+      }
     });
 
     it('shows prices in the given locale and currency', () => {
       render(<CreditTopUpDialogView packages={PACKAGES.slice(0, 1)} defaultOpen locale="de-DE" currency="EUR" />);
-      expect(within(dialog()).getByRole('button', { name: /^Small pack: 40\.000 credits for 10,00\s€$/ })).toBeInTheDocument();
+      expect(within(dialog()).getByRole('button', { name: /^Small pack 40\.000 credits 10,00\s€$/ })).toBeInTheDocument();
     });
 
     it('calls onSelect with the package id', async () => {
@@ -91,6 +114,12 @@ describe('CreditTopUpDialogView', () => {
       await expectNoAxeViolations(document.body);
     });
 
+    it('describes the package being bought with the purchase status', () => {
+      render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen status="pending" packageId="small" locale="en-US" />);
+      expect(within(dialog()).getByRole('button', { name: /Small pack/ })).toHaveAccessibleDescription('Processing…');
+      expect(within(dialog()).getByRole('button', { name: /Large pack/ })).not.toHaveAttribute('aria-describedby');
+    });
+
     it('says it is taking the user to checkout when redirecting', () => {
       render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen status="redirecting" packageId="small" />);
       expect(within(dialog()).getByRole('status')).toHaveTextContent('Taking you to checkout…');
@@ -105,6 +134,7 @@ describe('CreditTopUpDialogView', () => {
       );
       const alert = within(dialog()).getByRole('alert');
       expect(alert).toHaveTextContent('Card declined');
+      expect(within(dialog()).getByRole('button', { name: /Large pack/ })).toHaveAccessibleDescription('Card declined');
       await userEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
       expect(onSelect).toHaveBeenCalledWith('large');
       await expectNoAxeViolations(document.body);
@@ -146,7 +176,7 @@ describe('CreditTopUpDialog', () => {
     );
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: 'Top up' }));
-    await user.click(within(dialog()).getByRole('button', { name: /Credit top-up: 40,000 credits for \$10\.00/ }));
+    await user.click(within(dialog()).getByRole('button', { name: 'Credit top-up 40,000 credits $10.00' }));
     expect(await within(dialog()).findByText('Credits added to your balance.')).toBeInTheDocument();
   });
 

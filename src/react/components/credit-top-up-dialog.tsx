@@ -19,9 +19,8 @@ import { useControllableState } from '../lib/use-controllable-state.js';
 export interface CreditTopUpDialogLabels {
   readonly title: string;
   readonly description: string;
+  /** A package's credits line; also part of the package button's accessible name, which is its visible text. */
   readonly credits: (credits: string) => string;
-  /** Accessible name of a package button, e.g. "Credit top-up: 40,000 credits for $10.00". */
-  readonly packageName: (label: string, credits: string, price: string) => string;
   readonly pending: string;
   readonly redirecting: string;
   readonly succeeded: string;
@@ -36,7 +35,6 @@ export const DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS: CreditTopUpDialogLabels = Obje
   title: 'Top up credits',
   description: 'Buy a credit pack. Top-up credits never expire.',
   credits: (credits: string) => `${credits} credits`,
-  packageName: (label: string, credits: string, price: string) => `${label}: ${credits} credits for ${price}`,
   pending: 'Processing…',
   redirecting: 'Taking you to checkout…',
   succeeded: 'Credits added to your balance.',
@@ -157,6 +155,8 @@ export function CreditTopUpDialogView({
   const labels = labelsWith(labelOverrides);
   const busy = status === 'pending' || status === 'redirecting';
   const retry = onRetry ?? (packageId !== null && onSelect ? () => onSelect(packageId) : undefined);
+  // The status line describes the package being bought: its button reads "…, Processing…" or the error.
+  const statusId = React.useId();
 
   return (
     <DialogPrimitive.Root open={open} defaultOpen={defaultOpen} onOpenChange={onOpenChange}>
@@ -203,13 +203,14 @@ export function CreditTopUpDialogView({
                     className={classNames?.package}
                     disabled={busy || status === 'succeeded'}
                     selected={pkg.id === packageId && status !== 'idle'}
+                    statusId={statusId}
                     onSelect={onSelect}
                   />
                 </li>
               ))}
             </ul>
           )}
-          <StatusLine status={status} error={error} labels={labels} retry={retry} classNames={classNames} />
+          <StatusLine id={statusId} status={status} error={error} labels={labels} retry={retry} classNames={classNames} />
           <div data-slot="credit-top-up-dialog-footer" className={cn('flex justify-end gap-2', classNames?.footer)}>
             <DialogPrimitive.Close
               className={cn(
@@ -235,6 +236,7 @@ function PackageButton({
   className,
   disabled,
   selected,
+  statusId,
   onSelect,
 }: {
   pkg: CreditTopUpPackage;
@@ -243,43 +245,57 @@ function PackageButton({
   className: string | undefined;
   disabled: boolean;
   selected: boolean;
+  statusId: string;
   onSelect: ((packageId: string) => void) | undefined;
 }) {
   const packs = packsOf(pkg);
   const credits = formatters.credits(safe(pkg.credits) * packs);
   const price = formatters.money(safe(pkg.price) * packs);
+  // No aria-label: the accessible name is the visible text in its visible order ("Credit top-up 40,000 credits
+  // $10.00"), so speech-input users can say what they see (WCAG 2.5.3). The `{' '}` keep the words apart in the name;
+  // they take no space in the grid and flex layout.
   return (
     <button
       type="button"
       data-slot="credit-top-up-dialog-package"
       data-selected={selected || undefined}
-      aria-label={labels.packageName(pkg.label, credits, price)}
+      aria-describedby={selected ? statusId : undefined}
       disabled={disabled}
       onClick={() => onSelect?.(pkg.id)}
       className={cn(
-        'flex w-full items-center justify-between gap-3 rounded-md border border-border px-3 py-2.5 text-left transition-colors outline-none',
+        // An explicit background and colour: the kit ships no preflight, and a bare <button> gets the browser's grey
+        // button face and black text (which the muted line fails contrast on, and which is wrong in dark mode).
+        'group/package flex w-full items-center justify-between gap-3 rounded-md border border-border bg-background px-3 py-2.5 text-left text-foreground transition-colors outline-none',
         'hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring data-[selected]:border-primary',
         'disabled:cursor-not-allowed disabled:opacity-60',
         className,
       )}
     >
       <span className="grid">
-        <span className="font-medium">{pkg.label}</span>
-        <span className="text-xs text-muted-foreground tabular-nums">{labels.credits(credits)}</span>
-        {pkg.description ? <span className="text-xs text-muted-foreground">{pkg.description}</span> : null}
-      </span>
+        <span className="font-medium">{pkg.label}</span>{' '}
+        {/* Muted on the background; full colour on the hover's muted background, where muted text is under 4.5:1. */}
+        <span className="text-xs text-muted-foreground tabular-nums group-hover/package:text-foreground">{labels.credits(credits)}</span>
+        {pkg.description ? (
+          <>
+            {' '}
+            <span className="text-xs text-muted-foreground group-hover/package:text-foreground">{pkg.description}</span>
+          </>
+        ) : null}
+      </span>{' '}
       <span className="font-semibold tabular-nums">{price}</span>
     </button>
   );
 }
 
 function StatusLine({
+  id,
   status,
   error,
   labels,
   retry,
   classNames,
 }: {
+  id: string;
   status: TopUpStatus;
   error: Error | string | null | undefined;
   labels: CreditTopUpDialogLabels;
@@ -293,7 +309,7 @@ function StatusLine({
         role="alert"
         className={cn('flex items-center justify-between gap-2 rounded-md border border-destructive/50 px-3 py-2 text-sm text-destructive', classNames?.error)}
       >
-        <span>{errorText(error, labels.failed)}</span>
+        <span id={id}>{errorText(error, labels.failed)}</span>
         {retry ? (
           <button type="button" className={cn(buttonClass, 'border border-border bg-background text-foreground hover:bg-muted')} onClick={retry}>
             {labels.retry}
@@ -306,7 +322,7 @@ function StatusLine({
     status === 'pending' ? labels.pending : status === 'redirecting' ? labels.redirecting : status === 'succeeded' ? labels.succeeded : '';
   // Always rendered, so screen readers announce the changes of one live region.
   return (
-    <p data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-muted-foreground', classNames?.status)}>
+    <p id={id} data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-muted-foreground', classNames?.status)}>
       {text}
     </p>
   );

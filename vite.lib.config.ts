@@ -1,6 +1,6 @@
 /**
- * The library build (`npm run build`): vite library mode, ESM only, one file per entry (`dist/index.js`,
- * `dist/server.js`, `dist/testing.js`) plus shared chunks, `.d.ts` files beside them (vite-plugin-dts, which uses
+ * The library build (`npm run build`): vite library mode, ESM only, the entries (`dist/index.js`, `dist/server.js`,
+ * `dist/testing.js`, `dist/testing/msw.js`) and one file per source module under them, `.d.ts` files beside them (vite-plugin-dts, which uses
  * `@typescript/typescript6` for the compiler API that TypeScript 7 no longer has). Peers and Radix stay external,
  * so the app's bundler dedupes them. `dist/styles.css` is compiled apart by the Tailwind CLI
  * (`npm run build:css`, run from src/react so its automatic source detection sees the components only, not stories
@@ -36,8 +36,9 @@ const CLIENT_ENTRY_FILE = 'index.js';
 const USE_CLIENT = "'use client';";
 
 /**
- * Bundlers drop module-level directives (`'use client'` in the sources means nothing once modules are merged), so
- * the directive is written again on top of `dist/index.js` only, after minification-free rendering.
+ * Each React module keeps its own `'use client'` (modules are preserved); the entry `dist/index.js` is written with
+ * the directive on top as well, so importing the kit from a Server Component makes the whole entry a client
+ * boundary. The server and testing entries have none.
  */
 function useClientBanner(): Plugin {
   return {
@@ -83,8 +84,14 @@ export function libraryBuildConfig({ entries = LIBRARY_ENTRIES, declarations = t
         fileName: (_format, name) => `${name}.js`,
       },
       rollupOptions: {
+        // Module files import their constants rather than copy them: inlined, they left a bare
+        // `import "./config.js"` behind (kept for execution order), which app bundlers warn about.
+        optimization: { inlineConst: false },
         external: (id) => EXTERNAL.some((pattern) => pattern.test(id)),
-        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+        // One file per source module (dist/react/components/message-cost-badge.js, ...): with `sideEffects` false for
+        // JS, an app's bundler drops every module an import does not reach, whole. Merged into one file, module-level
+        // calls (\`createContext\`, \`cva\`, \`Object.freeze\`, \`displayName =\`) would keep every component alive.
+        output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
         onwarn(warning, warn) {
           // Directives are re-added by useClientBanner where they matter.
           if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;

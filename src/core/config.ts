@@ -73,6 +73,18 @@ export const DEFAULT_CREDITS_PER_USD = 4000;
 export const DEFAULT_LOW_BALANCE_THRESHOLD = 0.2;
 /** Micro-credit precision: a $0.0000001 call still costs 0.0004 credits, never 0. */
 export const DEFAULT_CREDIT_DECIMALS = 6;
+const DEFAULT_FEATURE_NAME = 'AI credits';
+export const DEFAULT_CURRENCY = 'USD';
+
+/**
+ * Just the rate, precision and currency of the default config: what a display needs to convert credits ⇄ money,
+ * without the plans (so a cost badge alone doesn't carry them).
+ */
+export const DEFAULT_MONEY_CONFIG: Pick<CreditsConfig, 'creditsPerUsd' | 'creditDecimals' | 'currency'> = {
+  creditsPerUsd: DEFAULT_CREDITS_PER_USD,
+  creditDecimals: DEFAULT_CREDIT_DECIMALS,
+  currency: DEFAULT_CURRENCY,
+};
 
 /** The plans of the product design. The only place these numbers are written down. */
 export const DEFAULT_PLANS: readonly CreditPlan[] = [
@@ -96,16 +108,40 @@ function deriveTopUps(plans: readonly CreditPlan[]): CreditTopUpPackage[] {
     .map((plan) => ({ id: plan.id, planId: plan.id, label: plan.name, price: plan.price, credits: plan.credits }));
 }
 
-function assertFiniteNonNegative(value: unknown, path: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new CreditsConfigError(`${path} must be a finite number >= 0, got ${String(value)}`);
+/** Throws `CreditsConfigError(message)` unless `ok`. */
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new CreditsConfigError(message);
+}
+
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isId = (value: unknown): boolean => typeof value === 'string' && /^[A-Za-z0-9_.:-]+$/.test(value);
+
+function checkAmounts(item: object, keys: readonly string[], path: string): void {
+  for (const key of keys) {
+    const value = (item as Record<string, unknown>)[key];
+    check((value === undefined && key === 'overagePricePerCredit') || (isNumber(value) && value >= 0), `${path}.${key} must be a finite number >= 0, got ${String(value)}`);
   }
 }
 
-function assertId(value: unknown, path: string): asserts value is string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(value)) {
-    throw new CreditsConfigError(`${path} must be a non-empty id of letters, digits, _ . : -, got ${JSON.stringify(value)}`);
-  }
+/** Checks ids (well formed, unique) and amounts of plans or packages; returns the set of ids. */
+function checkItems(items: readonly (CreditPlan | CreditTopUpPackage)[], path: string, amounts: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  items.forEach((item, i) => {
+    check(isId(item.id), `${path}[${i}].id must be a non-empty id of letters, digits, _ . : -, got ${JSON.stringify(item.id)}`);
+    check(!ids.has(item.id), `${path}[${i}].id "${item.id}" is used twice`);
+    ids.add(item.id);
+    checkAmounts(item, amounts, `${path}[${i}]`);
+  });
+  return ids;
+}
+
+/** Freezes a config and its plans and packages (copies), so no screen can change the shared numbers. */
+function freezeConfig(config: CreditsConfig): CreditsConfig {
+  return Object.freeze({
+    ...config,
+    plans: Object.freeze(config.plans.map((p) => Object.freeze({ ...p }))),
+    topUps: Object.freeze(config.topUps.map((t) => Object.freeze({ ...t }))),
+  });
 }
 
 /**
@@ -119,65 +155,48 @@ export function defineCredits(input: CreditsConfigInput = {}): CreditsConfig {
   const plans = input.plans ?? DEFAULT_PLANS;
   const config: CreditsConfig = {
     featureId: input.featureId ?? DEFAULT_FEATURE_ID,
-    featureName: input.featureName ?? 'AI credits',
+    featureName: input.featureName ?? DEFAULT_FEATURE_NAME,
     creditsPerUsd: input.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD,
-    currency: (input.currency ?? 'USD').toUpperCase(),
+    currency: (input.currency ?? DEFAULT_CURRENCY).toUpperCase(),
     lowBalanceThreshold: input.lowBalanceThreshold ?? DEFAULT_LOW_BALANCE_THRESHOLD,
     creditDecimals: input.creditDecimals ?? DEFAULT_CREDIT_DECIMALS,
     plans,
     topUps: input.topUps ?? deriveTopUps(plans),
   };
+  const { featureId, creditsPerUsd, currency, lowBalanceThreshold, creditDecimals } = config;
 
-  assertId(config.featureId, 'featureId');
-  if (typeof config.creditsPerUsd !== 'number' || !Number.isFinite(config.creditsPerUsd) || config.creditsPerUsd <= 0) {
-    throw new CreditsConfigError(`creditsPerUsd must be a finite number > 0, got ${String(config.creditsPerUsd)}`);
-  }
-  if (!/^[A-Z]{3}$/.test(config.currency)) {
-    throw new CreditsConfigError(`currency must be an ISO 4217 code such as "USD", got ${JSON.stringify(config.currency)}`);
-  }
-  if (!(config.lowBalanceThreshold >= 0 && config.lowBalanceThreshold <= 1)) {
-    throw new CreditsConfigError(`lowBalanceThreshold must be a fraction between 0 and 1, got ${String(config.lowBalanceThreshold)}`);
-  }
-  if (!Number.isInteger(config.creditDecimals) || config.creditDecimals < 6 || config.creditDecimals > 9) {
-    throw new CreditsConfigError(`creditDecimals must be an integer from 6 to 9, got ${String(config.creditDecimals)}`);
-  }
+  check(isId(featureId), `featureId must be a non-empty id of letters, digits, _ . : -, got ${JSON.stringify(featureId)}`);
+  check(isNumber(creditsPerUsd) && creditsPerUsd > 0, `creditsPerUsd must be a finite number > 0, got ${String(creditsPerUsd)}`);
+  check(/^[A-Z]{3}$/.test(currency), `currency must be an ISO 4217 code such as "USD", got ${JSON.stringify(currency)}`);
+  check(lowBalanceThreshold >= 0 && lowBalanceThreshold <= 1, `lowBalanceThreshold must be a fraction between 0 and 1, got ${String(lowBalanceThreshold)}`);
+  check(Number.isInteger(creditDecimals) && creditDecimals >= 6 && creditDecimals <= 9, `creditDecimals must be an integer from 6 to 9, got ${String(creditDecimals)}`);
 
-  const planIds = new Set<string>();
+  const planIds = checkItems(config.plans, 'plans', ['price', 'credits', 'overagePricePerCredit']);
   config.plans.forEach((plan, i) => {
-    assertId(plan.id, `plans[${i}].id`);
-    if (planIds.has(plan.id)) throw new CreditsConfigError(`plans[${i}].id "${plan.id}" is used twice`);
-    planIds.add(plan.id);
-    assertFiniteNonNegative(plan.price, `plans[${i}].price`);
-    assertFiniteNonNegative(plan.credits, `plans[${i}].credits`);
-    if (plan.overagePricePerCredit !== undefined) {
-      assertFiniteNonNegative(plan.overagePricePerCredit, `plans[${i}].overagePricePerCredit`);
-    }
-    if (plan.kind === 'top_up' && plan.interval !== 'one_off') {
-      throw new CreditsConfigError(`plans[${i}] "${plan.id}" is a top-up, so its interval must be "one_off"`);
-    }
+    check(plan.kind !== 'top_up' || plan.interval === 'one_off', `plans[${i}] "${plan.id}" is a top-up, so its interval must be "one_off"`);
   });
-
-  const packageIds = new Set<string>();
+  checkItems(config.topUps, 'topUps', ['price', 'credits']);
   config.topUps.forEach((pack, i) => {
-    assertId(pack.id, `topUps[${i}].id`);
-    if (packageIds.has(pack.id)) throw new CreditsConfigError(`topUps[${i}].id "${pack.id}" is used twice`);
-    packageIds.add(pack.id);
-    if (!planIds.has(pack.planId)) {
-      throw new CreditsConfigError(`topUps[${i}].planId "${pack.planId}" is not one of the plans (${[...planIds].join(', ')})`);
-    }
-    assertFiniteNonNegative(pack.price, `topUps[${i}].price`);
-    assertFiniteNonNegative(pack.credits, `topUps[${i}].credits`);
+    check(planIds.has(pack.planId), `topUps[${i}].planId "${pack.planId}" is not one of the plans (${[...planIds].join(', ')})`);
   });
 
-  return Object.freeze({
-    ...config,
-    plans: Object.freeze(config.plans.map((p) => Object.freeze({ ...p }))),
-    topUps: Object.freeze(config.topUps.map((t) => Object.freeze({ ...t }))),
-  });
+  return freezeConfig(config);
 }
 
-/** The product design's config, ready to use. */
-export const defaultCreditsConfig: CreditsConfig = defineCredits();
+/**
+ * The product design's config, ready to use: what `defineCredits()` returns (a test checks that they are equal), built
+ * without running the validation at load time, and dropped by bundlers when unused.
+ */
+export const defaultCreditsConfig: CreditsConfig = /*#__PURE__*/ freezeConfig({
+  featureId: DEFAULT_FEATURE_ID,
+  featureName: DEFAULT_FEATURE_NAME,
+  creditsPerUsd: DEFAULT_CREDITS_PER_USD,
+  currency: DEFAULT_CURRENCY,
+  lowBalanceThreshold: DEFAULT_LOW_BALANCE_THRESHOLD,
+  creditDecimals: DEFAULT_CREDIT_DECIMALS,
+  plans: DEFAULT_PLANS,
+  topUps: /*#__PURE__*/ deriveTopUps(DEFAULT_PLANS),
+});
 
 /** Finds a plan by id, or undefined. */
 export function findPlan(config: CreditsConfig, planId: string): CreditPlan | undefined {

@@ -3,4 +3,3 @@ export * from './config.js';
 export * from './money.js';
 export * from './customer.js';
 export * from './format.js';
-export * from './autumn-config.js';

@@ -5,12 +5,24 @@
  * $0.00000000025), rounding UP so that no paid call ever becomes free.
  */
 import { DEFAULT_CREDIT_DECIMALS, DEFAULT_CREDITS_PER_USD } from './config.js';
+import {
+  DECIMAL_PATTERN,
+  creditUnits,
+  readDecimal,
+  readSignedDecimal,
+  toUnits,
+  unitsToNumber,
+  unitsToString,
+  usdOf,
+  usdUnits,
+  type ExactDecimal,
+  type Rounding,
+} from './decimal.js';
 import { InvalidAmountError } from './errors.js';
 
-export type DecimalInput = string | number;
+export { toUnits, unitsToString, type ExactDecimal, type Rounding };
 
-/** How a value with more places than kept is rounded: `up` (toward +infinity, the billing default) or `nearest` (half away from zero). */
-export type Rounding = 'up' | 'nearest';
+export type DecimalInput = string | number;
 
 export interface MoneyOptions {
   /** Credits per unit of currency, default 4,000. */
@@ -21,27 +33,37 @@ export interface MoneyOptions {
   readonly rounding?: Rounding;
 }
 
-/** A decimal as an exact integer coefficient and a power-of-ten scale: value = coefficient / 10^scale. */
-export interface ExactDecimal {
-  readonly coefficient: bigint;
-  readonly scale: number;
+/** Throws the `InvalidAmountError` that says why `input` is not a non-negative decimal. */
+function invalid(input: unknown): never {
+  const text = typeof input === 'string' ? input.trim() : '';
+  const digits = DECIMAL_PATTERN.exec(text);
+  const reason =
+    typeof input === 'number'
+      ? Number.isNaN(input)
+        ? 'NaN is not an amount'
+        : Number.isFinite(input)
+          ? 'an amount must not be negative'
+          : 'an amount must be finite'
+      : typeof input !== 'string'
+        ? `expected a decimal string or a number, got ${input === null ? 'null' : typeof input}`
+        : text === ''
+          ? 'the string is empty'
+          : text.startsWith('-')
+            ? 'an amount must not be negative'
+            : digits && (digits[1] || digits[2])
+              ? null
+              : 'not a decimal number';
+  throw reason === null ? new InvalidAmountError(input, 'the exponent is out of range', 'out_of_range') : new InvalidAmountError(input, reason);
 }
 
-/** Exponents beyond this are refused rather than expanded into huge integers. */
-const MAX_EXPONENT = 400;
-/** Largest amount of credit units a JS number holds exactly (2^53 - 1). */
-const MAX_SAFE_UNITS = BigInt(Number.MAX_SAFE_INTEGER);
-const DECIMAL_PATTERN = /^\+?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+function tooLarge(input: unknown): never {
+  throw new InvalidAmountError(input, 'the amount is too large to count exactly', 'out_of_range');
+}
 
-const TEN = 10n;
-const pow10Cache = new Map<number, bigint>();
-function pow10(n: number): bigint {
-  let value = pow10Cache.get(n);
-  if (value === undefined) {
-    value = TEN ** BigInt(n);
-    pow10Cache.set(n, value);
-  }
-  return value;
+function rateOf(options: MoneyOptions): number {
+  const rate = options.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD;
+  if (!(rate > 0) || !readDecimal(rate)) throw new InvalidAmountError(rate, 'creditsPerUsd must be > 0');
+  return rate;
 }
 
 /**
@@ -49,82 +71,17 @@ function pow10(n: number): bigint {
  * negatives, empty or non-numeric strings and absurd exponents.
  */
 export function parseDecimal(input: unknown): ExactDecimal {
-  let text: string;
-  if (typeof input === 'number') {
-    if (Number.isNaN(input)) throw new InvalidAmountError(input, 'NaN is not an amount');
-    if (!Number.isFinite(input)) throw new InvalidAmountError(input, 'an amount must be finite');
-    if (input < 0) throw new InvalidAmountError(input, 'an amount must not be negative');
-    // String() gives the shortest text that reads back as the same double: 0.0001545 -> "0.0001545".
-    text = String(input === 0 ? 0 : input);
-  } else if (typeof input === 'string') {
-    text = input.trim();
-    if (text === '') throw new InvalidAmountError(input, 'the string is empty');
-    if (text.startsWith('-')) throw new InvalidAmountError(input, 'an amount must not be negative');
-  } else {
-    throw new InvalidAmountError(input, `expected a decimal string or a number, got ${input === null ? 'null' : typeof input}`);
-  }
-
-  const match = DECIMAL_PATTERN.exec(text);
-  const intPart = match?.[1] ?? '';
-  const fracPart = match?.[2] ?? '';
-  if (!match || (intPart === '' && fracPart === '')) {
-    throw new InvalidAmountError(input, 'not a decimal number');
-  }
-  const exponent = match[3] === undefined ? 0 : Number(match[3]);
-  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_EXPONENT) {
-    throw new InvalidAmountError(input, 'the exponent is out of range', 'out_of_range');
-  }
-  let coefficient = BigInt(`${intPart}${fracPart}` || '0');
-  let scale = fracPart.length - exponent;
-  if (scale < 0) {
-    coefficient *= pow10(-scale);
-    scale = 0;
-  }
-  return { coefficient, scale };
+  return readDecimal(input) ?? invalid(input);
 }
 
-/** Divides a / b (b > 0, a >= 0 or any sign with `nearest`) rounding as asked. */
-function divide(numerator: bigint, denominator: bigint, rounding: Rounding): bigint {
-  const negative = numerator < 0n;
-  const abs = negative ? -numerator : numerator;
-  let quotient = abs / denominator;
-  const remainder = abs % denominator;
-  if (remainder !== 0n) {
-    if (rounding === 'nearest') {
-      if (remainder * 2n >= denominator) quotient += 1n;
-    } else if (!negative) {
-      quotient += 1n;
-    }
-  }
-  return negative ? -quotient : quotient;
+/** Parses a decimal that may be negative (balances can be, costs cannot). */
+export function parseSignedDecimal(input: unknown): ExactDecimal {
+  return readSignedDecimal(input) ?? invalidSigned(input);
 }
 
-/** Rescales an exact decimal to an integer count of 10^-places units. */
-export function toUnits(value: ExactDecimal, places: number, rounding: Rounding = 'nearest'): bigint {
-  if (value.scale <= places) return value.coefficient * pow10(places - value.scale);
-  return divide(value.coefficient, pow10(value.scale - places), rounding);
-}
-
-/** Writes an integer count of 10^-places units as a plain decimal string without trailing zeros. */
-export function unitsToString(units: bigint, places: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(places + 1, '0');
-  const whole = digits.slice(0, digits.length - places);
-  const fraction = digits.slice(digits.length - places).replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
-}
-
-function unitsToNumber(units: bigint, places: number, input: unknown): number {
-  if (units > MAX_SAFE_UNITS || units < -MAX_SAFE_UNITS) {
-    throw new InvalidAmountError(input, 'the amount is too large to count exactly', 'out_of_range');
-  }
-  return Number(unitsToString(units, places));
-}
-
-function rateOf(options: MoneyOptions): ExactDecimal {
-  const rate = options.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD;
-  if (!(rate > 0)) throw new InvalidAmountError(rate, 'creditsPerUsd must be > 0');
-  return parseDecimal(rate);
+/** The error of a signed amount is the error of its absolute value. */
+function invalidSigned(input: unknown): never {
+  return invalid(typeof input === 'number' ? Math.abs(input) : typeof input === 'string' ? input.trim().replace(/^-/, '') : input);
 }
 
 /**
@@ -132,11 +89,8 @@ function rateOf(options: MoneyOptions): ExactDecimal {
  * `usdToCreditUnits("0.0001545")` is 618000n at 6 places.
  */
 export function usdToCreditUnits(cost: unknown, options: MoneyOptions = {}): bigint {
-  const places = options.creditDecimals ?? DEFAULT_CREDIT_DECIMALS;
-  const usd = parseDecimal(cost);
   const rate = rateOf(options);
-  const product: ExactDecimal = { coefficient: usd.coefficient * rate.coefficient, scale: usd.scale + rate.scale };
-  return toUnits(product, places, options.rounding ?? 'up');
+  return usdUnits(cost, rate, options.creditDecimals ?? DEFAULT_CREDIT_DECIMALS, options.rounding ?? 'up') ?? invalid(cost);
 }
 
 /**
@@ -145,52 +99,29 @@ export function usdToCreditUnits(cost: unknown, options: MoneyOptions = {}): big
  * never free. Throws `InvalidAmountError` for NaN, Infinity, negatives, empty and non-numeric strings.
  */
 export function usdToCredits(cost: DecimalInput, options: MoneyOptions = {}): number {
-  return unitsToNumber(usdToCreditUnits(cost, options), options.creditDecimals ?? DEFAULT_CREDIT_DECIMALS, cost);
+  return unitsToNumber(usdToCreditUnits(cost, options), options.creditDecimals ?? DEFAULT_CREDIT_DECIMALS) ?? tooLarge(cost);
 }
 
 /** Like `usdToCredits` but returns `null` instead of throwing, for display paths. */
 export function tryUsdToCredits(cost: unknown, options: MoneyOptions = {}): number | null {
-  try {
-    return usdToCredits(cost as DecimalInput, options);
-  } catch {
-    return null;
-  }
+  const places = options.creditDecimals ?? DEFAULT_CREDIT_DECIMALS;
+  const units = usdUnits(cost, options.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD, places, options.rounding ?? 'up');
+  return units === null ? null : unitsToNumber(units, places);
 }
-
-/** Digits of USD kept by `creditsToUsd`: enough for one micro-credit at any sane rate. */
-const USD_PLACES = 15;
 
 /** Converts credits back to currency units exactly (to 15 places): 40,000 credits -> 10. */
 export function creditsToUsd(credits: DecimalInput, options: MoneyOptions = {}): number {
-  const value = parseSignedDecimal(credits);
-  const rate = rateOf(options);
-  // usd = value / rate = (vc / 10^vs) / (rc / 10^rs) = vc * 10^(rs + USD_PLACES - vs) / rc  [in 10^-USD_PLACES]
-  const shift = rate.scale + USD_PLACES - value.scale;
-  const numerator = shift >= 0 ? value.coefficient * pow10(shift) : divide(value.coefficient, pow10(-shift), 'nearest');
-  return Number(unitsToString(divide(numerator, rate.coefficient, 'nearest'), USD_PLACES));
-}
-
-/** Parses a decimal that may be negative (balances can be, costs cannot). */
-export function parseSignedDecimal(input: unknown): ExactDecimal {
-  if (typeof input === 'number' && input < 0) {
-    const abs = parseDecimal(-input);
-    return { coefficient: -abs.coefficient, scale: abs.scale };
-  }
-  if (typeof input === 'string' && input.trim().startsWith('-')) {
-    const abs = parseDecimal(input.trim().slice(1));
-    return { coefficient: -abs.coefficient, scale: abs.scale };
-  }
-  return parseDecimal(input);
+  return usdOf(credits, rateOf(options)) ?? invalidSigned(credits);
 }
 
 /** Credit units of any (possibly negative) credit amount, rounded to nearest at `creditDecimals`. */
 export function creditsToUnits(credits: DecimalInput, creditDecimals = DEFAULT_CREDIT_DECIMALS): bigint {
-  return toUnits(parseSignedDecimal(credits), creditDecimals, 'nearest');
+  return creditUnits(credits, creditDecimals) ?? invalidSigned(credits);
 }
 
 /** Credits as a number from units. */
 export function unitsToCredits(units: bigint, creditDecimals = DEFAULT_CREDIT_DECIMALS): number {
-  return unitsToNumber(units, creditDecimals, units);
+  return unitsToNumber(units, creditDecimals) ?? tooLarge(units);
 }
 
 /**

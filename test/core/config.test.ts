@@ -8,8 +8,8 @@ import {
   defaultPlan,
   defineCredits,
   findPlan,
-  toAutumnConfigSource,
 } from '../../src/core/index.js';
+import { toAutumnConfigSource } from '../../src/server.js';
 
 describe('defineCredits', () => {
   describe('given no input', () => {
@@ -35,6 +35,10 @@ describe('defineCredits', () => {
     it('prices the top-up at the same rate as the credits (4,000 per dollar)', () => {
       const topUp = findPlan(defaultCreditsConfig, 'credit_topup');
       expect(topUp && topUp.credits / topUp.price).toBe(defaultCreditsConfig.creditsPerUsd);
+    });
+
+    it('is what defaultCreditsConfig holds (so the ready-made default passes the same validation)', () => {
+      expect(defineCredits()).toEqual(defaultCreditsConfig);
     });
 
     it('is frozen so no screen can change the shared numbers', () => {

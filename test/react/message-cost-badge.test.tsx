@@ -8,7 +8,7 @@ import type { MessageCostRecord } from '../../src/server/meter.js';
 import { MessageCostBadge, MessageCostBadgeView } from '../../src/react/components/message-cost-badge.js';
 import { useCredits } from '../../src/react/credits-context.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
-import { CreditsFormatProvider, useCreditsFormat } from '../../src/react/lib/credits-format.js';
+import { CreditsFormatProvider, useInheritedCreditsFormat } from '../../src/react/lib/credits-format.js';
 import { resolveMessageCost, tokenBreakdown, type MessageCost } from '../../src/react/lib/message-cost.js';
 import { expectNoAxeViolations } from './axe.js';
 
@@ -20,10 +20,10 @@ vi.mock('../../src/react/lib/message-cost.js', async (importOriginal) => {
 // And every render of the connected badge reads the format context exactly once.
 vi.mock('../../src/react/lib/credits-format.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/react/lib/credits-format.js')>();
-  return { ...original, useCreditsFormat: vi.fn(original.useCreditsFormat) };
+  return { ...original, useInheritedCreditsFormat: vi.fn(original.useInheritedCreditsFormat) };
 });
 const badgeRenders = vi.mocked(resolveMessageCost);
-const connectedRenders = vi.mocked(useCreditsFormat);
+const connectedRenders = vi.mocked(useInheritedCreditsFormat);
 beforeEach(() => {
   badgeRenders.mockClear();
   connectedRenders.mockClear();

@@ -11,11 +11,12 @@
 import * as React from 'react';
 import * as TooltipPrimitive from '@radix-ui/react-tooltip';
 import { cva, type VariantProps } from 'class-variance-authority';
-import { defaultCreditsConfig, type CreditsConfig } from '../../core/config.js';
+import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
 import { getFormatters, type CreditFormatters } from '../../core/format.js';
 import { cn } from '../lib/cn.js';
 import { composeEventHandlers } from '../lib/compose-event-handlers.js';
-import { useCreditsFormat } from '../lib/credits-format.js';
+import { useInheritedCreditsFormat } from '../lib/credits-format.js';
+// Memo comparison: rebuilt cost records with the same contents count as the same props.
 import { propsEqual } from '../lib/props-equal.js';
 import { resolveMessageCost, type MessageCostInput, type ResolvedMessageCost } from '../lib/message-cost.js';
 
@@ -224,7 +225,7 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     source,
     locale,
     currency,
-    config = defaultCreditsConfig,
+    config = DEFAULT_MONEY_CONFIG,
     size,
     side = 'top',
     labels: labelOverrides,
@@ -314,17 +315,12 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
   );
 });
 
-/** Memo comparison: rebuilt cost records with the same contents count as the same props. */
-function sameProps(prev: object, next: object): boolean {
-  return propsEqual(prev, next);
-}
-
 /**
  * The badge from plain props: `credits` and/or `usd` (the other is derived at the config's rate), or a `cost`
  * record from the server helper; explicit props win over the record's fields. Missing, NaN, infinite or negative
  * amounts show "—".
  */
-export const MessageCostBadgeView = React.memo(MessageCostBadgeViewImpl, sameProps);
+export const MessageCostBadgeView = React.memo(MessageCostBadgeViewImpl, propsEqual);
 MessageCostBadgeView.displayName = 'MessageCostBadgeView';
 
 export type MessageCostBadgeProps = Omit<MessageCostBadgeViewProps, 'config'> & {
@@ -336,13 +332,22 @@ const MessageCostBadgeImpl = React.forwardRef<HTMLButtonElement, MessageCostBadg
   { config, locale, currency, ...props },
   ref,
 ) {
-  const format = useCreditsFormat({ config, locale, currency });
-  return <MessageCostBadgeView {...props} ref={ref} config={format.config} locale={format.locale} currency={format.currency} />;
+  // Not useCreditsFormat: the badge needs no full default config, only the view's rates.
+  const format = useInheritedCreditsFormat();
+  return (
+    <MessageCostBadgeView
+      {...props}
+      ref={ref}
+      config={config ?? format?.config}
+      locale={locale ?? format?.locale}
+      currency={currency ?? format?.currency}
+    />
+  );
 });
 
 /**
  * `MessageCostBadgeView` with the config, locale and currency of the nearest `CreditsProvider`. Works without a
  * provider, and never re-renders when the balance changes.
  */
-export const MessageCostBadge = React.memo(MessageCostBadgeImpl, sameProps);
+export const MessageCostBadge = React.memo(MessageCostBadgeImpl, propsEqual);
 MessageCostBadge.displayName = 'MessageCostBadge';

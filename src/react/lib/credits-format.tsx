@@ -56,6 +56,14 @@ export function CreditsFormatProvider({ config, locale, currency, children }: Cr
 }
 
 /**
+ * What the nearest `CreditsFormatProvider` holds (null without one), as it is: for components that fall back to
+ * their own light defaults rather than the full default config (the cost badge).
+ */
+export function useInheritedCreditsFormat(): CreditsFormat | null {
+  return React.useContext(CreditsFormatContext);
+}
+
+/**
  * The config and formatters for a component: its own `config`/`locale`/`currency` props win, then the nearest
  * `CreditsFormatProvider` (rendered by `CreditsProvider`), then the defaults. Never subscribes to the balance.
  */

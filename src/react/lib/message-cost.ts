@@ -4,7 +4,7 @@
  * cache and reasoning tokens.
  */
 import type { CreditsConfig } from '../../core/config.js';
-import { creditsToUsd, tryUsdToCredits } from '../../core/money.js';
+import { unitsToNumber, usdOf, usdUnits } from '../../core/decimal.js';
 import { displayAmount } from './amounts.js';
 
 /** Whether a cost was guessed before the call (`estimate`) or settled with what the call really cost (`actual`). */
@@ -219,12 +219,15 @@ export function resolveMessageCost(
   const kind: MessageCostKind = kindOf(input.kind) ?? kindOf(cost?.kind) ?? (source === 'estimate' ? 'estimate' : 'actual');
   const rawCredits = input.credits ?? cost?.credits;
   const rawUsd = input.usd ?? cost?.usd;
-  const money = { creditsPerUsd: config.creditsPerUsd, creditDecimals: config.creditDecimals };
 
   let credits = displayAmount(rawCredits);
   let usd = displayAmount(rawUsd);
-  if (credits === null && usd !== null) credits = tryUsdToCredits(rawUsd, money);
-  if (usd === null && credits !== null) usd = safeCreditsToUsd(credits, money);
+  // Exact decimal conversions (null instead of an error for an unusable rate): a badge never throws into a chat.
+  if (credits === null && usd !== null) {
+    const units = usdUnits(rawUsd, config.creditsPerUsd, config.creditDecimals, 'up');
+    credits = units === null ? null : unitsToNumber(units, config.creditDecimals);
+  }
+  if (usd === null && credits !== null) usd = usdOf(credits, config.creditsPerUsd);
   const estimatedCredits = kind === 'actual' ? displayAmount(cost?.estimatedCredits) : null;
 
   return {
@@ -237,12 +240,4 @@ export function resolveMessageCost(
     estimatedCredits,
     tokens: tokenBreakdown(input.usage ?? cost?.usage),
   };
-}
-
-function safeCreditsToUsd(credits: number, options: { creditsPerUsd: number; creditDecimals: number }): number | null {
-  try {
-    return creditsToUsd(credits, options);
-  } catch {
-    return null;
-  }
 }

@@ -1,27 +1,20 @@
 /** Prop comparison for `React.memo` of components that take small plain objects (a cost record, labels). */
 
-function shallowEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const aKeys = Object.keys(a);
-  if (aKeys.length !== Object.keys(b).length) return false;
-  return aKeys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && Object.is((a as never)[key], (b as never)[key]));
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 /**
  * Equal when every prop is the same value, where plain-object props may be fresh copies with the same contents, down
- * to `depth` levels (a cost record holding a usage record holding token details is 3). So an app that rebuilds its
- * messages' metadata on every render still re-renders no badge.
+ * to `depth` levels of objects (props → a cost record → its usage → token details is 4). So an app that rebuilds its
+ * messages' metadata on every render still re-renders no badge. Arrays, class instances and functions compare by
+ * identity.
  */
-export function propsEqual(a: unknown, b: unknown, depth = 3): boolean {
+export function propsEqual(a: unknown, b: unknown, depth = 4): boolean {
   if (Object.is(a, b)) return true;
-  if (depth === 0) return shallowEqual(a, b);
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  if (Object.getPrototypeOf(a) !== Object.prototype && Object.getPrototypeOf(a) !== null) return false;
-  const aKeys = Object.keys(a);
-  if (aKeys.length !== Object.keys(b).length) return false;
-  return aKeys.every(
-    (key) => Object.prototype.hasOwnProperty.call(b, key) && propsEqual((a as never)[key], (b as never)[key], depth - 1),
-  );
+  if (depth === 0 || !isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && propsEqual(a[key], b[key], depth - 1));
 }

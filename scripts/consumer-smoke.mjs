@@ -82,7 +82,7 @@ try {
   mkdirSync(join(app, 'src'));
   writeFileSync(
     join(app, 'index.html'),
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>consumer</title></head><body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body></html>',
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>consumer</title></head><body style="font-family: Georgia, serif"><div id="root"></div><script type="module" src="/src/main.tsx"></script></body></html>',
   );
   writeFileSync(
     join(app, 'src', 'main.tsx'),
@@ -180,6 +180,8 @@ createRoot(document.getElementById('root')!).render(
       badgeText: badgeElement.textContent,
       badgeRadius: style.borderTopLeftRadius,
       badgeDisplay: style.display,
+      badgeFont: style.fontFamily,
+      bodyFont: getComputedStyle(document.body).fontFamily,
       meterNow: meter.getAttribute('aria-valuenow'),
       meterText: meter.getAttribute('aria-valuetext'),
     };
@@ -189,8 +191,10 @@ createRoot(document.getElementById('root')!).render(
   if (facts.badgeDisplay !== 'inline-flex' || facts.badgeRadius === '0px') {
     throw new Error(`styles.css did not style the badge (display ${facts.badgeDisplay}, radius ${facts.badgeRadius})`);
   }
+  // No preflight in this app: the kit's base rule must still give its buttons the app's font, not the system one.
+  if (facts.badgeFont !== facts.bodyFont) throw new Error(`the badge button has font ${facts.badgeFont}, the app ${facts.bodyFont}`);
   if (facts.meterNow !== '15') throw new Error(`unexpected meter value: ${facts.meterNow} (${facts.meterText})`);
-  log(`rendered in Chromium: badge "${facts.badgeText}", meter ${facts.meterNow}% ("${facts.meterText}"), styled by styles.css`);
+  log(`rendered in Chromium: badge "${facts.badgeText}", meter ${facts.meterNow}% ("${facts.meterText}"), styled by styles.css, in the app's font`);
   log('OK');
 } finally {
   await browser?.close();

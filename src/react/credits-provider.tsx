@@ -182,7 +182,7 @@ interface PendingUsage {
 }
 
 interface PendingState {
-  /** The customer the deductions were made against: a different (fresher) customer drops them. */
+  /** The customer the deductions were made against: one with different content (fresher) drops them. */
   readonly base: unknown;
   readonly items: readonly PendingUsage[];
 }
@@ -195,8 +195,10 @@ function useCreditsStore({ customer, loading, error, config, refetch, attach, na
   const nextId = React.useRef(0);
   const latest = useLatest({ customer, config, refetch, attach, navigate });
 
-  // Deductions made against an older customer are reconciled by the fresher one: the server has counted them.
-  const items = pending.base === customer ? pending.items : NO_PENDING.items;
+  // Deductions made against an older customer are reconciled by the fresher one: the server has counted them. A
+  // customer with the same content (an app that rebuilds the object on every render, a refetch the server's usage
+  // has not reached yet) is the same answer and keeps them.
+  const items = pending.items.length > 0 && sameContent(pending.base, customer) ? pending.items : NO_PENDING.items;
   const state = React.useMemo(() => {
     const base = normalizeCustomer(customer, { config, loading, error });
     return items.reduce((current, item) => applyCreditUsage(current, item.credits, config.lowBalanceThreshold), base);
@@ -213,7 +215,9 @@ function useCreditsStore({ customer, loading, error, config, refetch, attach, na
       const base = latest.current.customer;
       nextId.current += 1;
       const item: PendingUsage = { id: nextId.current, credits };
-      setPending((previous) => ({ base, items: previous.base === base ? [...previous.items, item] : [item] }));
+      setPending((previous) =>
+        sameContent(previous.base, base) ? { base: previous.base, items: [...previous.items, item] } : { base, items: [item] },
+      );
     },
     [latest],
   );
@@ -270,6 +274,19 @@ function useCreditsStore({ customer, loading, error, config, refetch, attach, na
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** Same JSON-like content (plain objects, arrays, primitives, dates), to a depth of 12; a customer is small. */
+function sameContent(a: unknown, b: unknown, depth = 12): boolean {
+  if (Object.is(a, b)) return true;
+  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && sameContent((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth - 1))
+  );
+}
 
 /** A ref to the latest value, updated after each commit (Radix's `useCallbackRef` idea), for stable callbacks. */
 function useLatest<T>(value: T): React.RefObject<T> {

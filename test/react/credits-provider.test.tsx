@@ -156,6 +156,19 @@ describe('CreditsProvider', () => {
       expect(view.credits.state.remaining).toBe(995);
     });
 
+    it('is kept when the app passes the same customer rebuilt (a new object with the same content)', () => {
+      const view = renderExternal({ customer: customer(1000) });
+      act(() => view.credits.applyUsage(5));
+      view.rerenderWith({ customer: customer(1000) });
+      expect(view.credits.state.remaining).toBe(995);
+      act(() => view.credits.applyUsage(2));
+      view.rerenderWith({ customer: customer(1000) });
+      expect(view.credits.state.remaining).toBe(993);
+      // The server's answer that counted both: deducted once.
+      view.rerenderWith({ customer: customer(993) });
+      expect(view.credits.state.remaining).toBe(993);
+    });
+
     it('is dropped when refresh() resolves, even when the answer is the same object', async () => {
       const onRefresh = vi.fn(async () => {});
       const props = { customer: customer(1000), onRefresh };

@@ -26,6 +26,7 @@ import {
   type TopUpState,
 } from './credits-context.js';
 import { CreditsFormatProvider } from './lib/credits-format.js';
+import { sameContent } from './lib/same-content.js';
 
 /** What an external `onTopUp` may answer: a `TopUpResult`, `{ url }` to send the browser to checkout, or nothing (done in place). */
 export type ExternalTopUpOutcome = TopUpResult | { readonly url: string } | void | undefined;
@@ -188,6 +189,8 @@ interface PendingState {
 }
 
 const NO_PENDING: PendingState = { base: undefined, items: [] };
+/** Levels compared to tell a rebuilt customer from a new answer: a customer's balances and breakdowns nest a few deep. */
+const CUSTOMER_DEPTH = 12;
 
 function useCreditsStore({ customer, loading, error, config, refetch, attach, navigate }: StoreInput): CreditsContextValue {
   const [pending, setPending] = React.useState<PendingState>(NO_PENDING);
@@ -198,7 +201,7 @@ function useCreditsStore({ customer, loading, error, config, refetch, attach, na
   // Deductions made against an older customer are reconciled by the fresher one: the server has counted them. A
   // customer with the same content (an app that rebuilds the object on every render, a refetch the server's usage
   // has not reached yet) is the same answer and keeps them.
-  const items = pending.items.length > 0 && sameContent(pending.base, customer) ? pending.items : NO_PENDING.items;
+  const items = pending.items.length > 0 && sameContent(pending.base, customer, CUSTOMER_DEPTH) ? pending.items : NO_PENDING.items;
   const state = React.useMemo(() => {
     const base = normalizeCustomer(customer, { config, loading, error });
     return items.reduce((current, item) => applyCreditUsage(current, item.credits, config.lowBalanceThreshold), base);
@@ -216,7 +219,7 @@ function useCreditsStore({ customer, loading, error, config, refetch, attach, na
       nextId.current += 1;
       const item: PendingUsage = { id: nextId.current, credits };
       setPending((previous) =>
-        sameContent(previous.base, base) ? { base: previous.base, items: [...previous.items, item] } : { base, items: [item] },
+        sameContent(previous.base, base, CUSTOMER_DEPTH) ? { base: previous.base, items: [...previous.items, item] } : { base, items: [item] },
       );
     },
     [latest],
@@ -274,19 +277,6 @@ function useCreditsStore({ customer, loading, error, config, refetch, attach, na
 }
 
 // ------------------------------------------------------------------ helpers
-
-/** Same JSON-like content (plain objects, arrays, primitives, dates), to a depth of 12; a customer is small. */
-function sameContent(a: unknown, b: unknown, depth = 12): boolean {
-  if (Object.is(a, b)) return true;
-  if (depth === 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-  if (Array.isArray(a) !== Array.isArray(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
-  const keys = Object.keys(a);
-  return (
-    keys.length === Object.keys(b).length &&
-    keys.every((key) => Object.hasOwn(b, key) && sameContent((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth - 1))
-  );
-}
 
 /** A ref to the latest value, updated after each commit (Radix's `useCallbackRef` idea), for stable callbacks. */
 function useLatest<T>(value: T): React.RefObject<T> {

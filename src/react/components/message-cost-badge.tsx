@@ -17,7 +17,7 @@ import { cn } from '../lib/cn.js';
 import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { useInheritedCreditsFormat } from '../lib/credits-format.js';
 // Memo comparison: rebuilt cost records with the same contents count as the same props.
-import { propsEqual } from '../lib/props-equal.js';
+import { propsEqual } from '../lib/same-content.js';
 import { resolveMessageCost, type MessageCostInput, type ResolvedMessageCost } from '../lib/message-cost.js';
 
 /** Hover delay before the tooltip opens: long enough that moving the pointer across a chat opens none. */

@@ -88,7 +88,7 @@ try {
     join(app, 'src', 'main.tsx'),
     `import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { CreditBalance, CreditsProvider, MessageCostBadge, defineCredits } from 'autumn-ai-credits';
+import { CreditBalance, CreditsProvider, LowCreditWarning, MessageCostBadge, defineCredits } from 'autumn-ai-credits';
 import 'autumn-ai-credits/styles.css';
 
 const credits = defineCredits();
@@ -98,6 +98,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <CreditsProvider config={credits} customer={customer} locale="en-US">
       <main>
+        <LowCreditWarning />
         <CreditBalance />
         <MessageCostBadge credits={12.5} kind="actual" />
       </main>
@@ -181,6 +182,11 @@ createRoot(document.getElementById('root')!).render(
       badgeRadius: style.borderTopLeftRadius,
       badgeDisplay: style.display,
       badgeFont: style.fontFamily,
+      topUp: (() => {
+        const button = getComputedStyle(document.querySelector('[data-slot="credit-balance-top-up"]'));
+        return { background: button.backgroundColor, border: button.borderTopWidth };
+      })(),
+      dismissBackground: getComputedStyle(document.querySelector('[data-slot="low-credit-warning-dismiss"]')).backgroundColor,
       bodyFont: getComputedStyle(document.body).fontFamily,
       meterNow: meter.getAttribute('aria-valuenow'),
       meterText: meter.getAttribute('aria-valuetext'),
@@ -193,8 +199,13 @@ createRoot(document.getElementById('root')!).render(
   }
   // No preflight in this app: the kit's base rule must still give its buttons the app's font, not the system one.
   if (facts.badgeFont !== facts.bodyFont) throw new Error(`the badge button has font ${facts.badgeFont}, the app ${facts.bodyFont}`);
+  // …nor the browser's button face: the primary button has the theme's colour and no outset border, a ghost none.
+  if (facts.topUp.border !== '0px' || /^rgba\(0, 0, 0, 0\)$/.test(facts.topUp.background)) {
+    throw new Error(`the top-up button is not styled by the theme: ${JSON.stringify(facts.topUp)}`);
+  }
+  if (facts.dismissBackground !== 'rgba(0, 0, 0, 0)') throw new Error(`the dismiss button has a face: ${facts.dismissBackground}`);
   if (facts.meterNow !== '15') throw new Error(`unexpected meter value: ${facts.meterNow} (${facts.meterText})`);
-  log(`rendered in Chromium: badge "${facts.badgeText}", meter ${facts.meterNow}% ("${facts.meterText}"), styled by styles.css, in the app's font`);
+  log(`rendered in Chromium: badge "${facts.badgeText}", meter ${facts.meterNow}% ("${facts.meterText}"), styled by styles.css, buttons in the app's font and the theme's colours`);
   log('OK');
 } finally {
   await browser?.close();

@@ -14,6 +14,7 @@ import { normalizeCustomer, type CreditLevel, type CreditState } from '../../cor
 import type { CreditFormatters } from '../../core/format.js';
 import { creditsToUsd } from '../../core/money.js';
 import { useCredits } from '../credits-context.js';
+import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { CreditTopUpDialog } from './credit-top-up-dialog.js';
@@ -104,12 +105,6 @@ export const creditBalanceVariants = cva(
     defaultVariants: { size: 'default' },
   },
 );
-
-const buttonClass = [
-  'inline-flex h-7 shrink-0 items-center justify-center rounded-md px-2.5 text-xs font-medium transition-colors outline-none',
-  'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
-  'disabled:pointer-events-none disabled:opacity-50',
-].join(' ');
 
 /** The numbers the view shows when it gets no `state`. Unreadable values count as 0, as in `normalizeCustomer`. */
 export interface CreditBalanceNumbers {
@@ -255,7 +250,7 @@ export function CreditBalanceView({
               <button
                 type="button"
                 data-slot="credit-balance-top-up"
-                className={cn(buttonClass, 'bg-primary text-primary-foreground hover:bg-primary/90', classNames?.topUp)}
+                className={cn(buttonVariants({ variant: 'primary' }), classNames?.topUp)}
                 onClick={onTopUp}
               >
                 {labels.topUp}
@@ -271,7 +266,7 @@ export function CreditBalanceView({
             <button
               type="button"
               data-slot="credit-balance-retry"
-              className={cn(buttonClass, 'border border-border bg-background text-foreground hover:bg-muted', classNames?.retry)}
+              className={cn(buttonVariants(), classNames?.retry)}
               onClick={onRetry}
             >
               {labels.retry}
@@ -463,9 +458,7 @@ function BreakdownDialog({
           <DialogPrimitive.Title className="text-base font-semibold">{labels.breakdownTitle}</DialogPrimitive.Title>
           <DialogPrimitive.Description className="text-sm text-muted-foreground">{labels.breakdownDescription}</DialogPrimitive.Description>
           {children}
-          <DialogPrimitive.Close
-            className={cn(buttonClass, 'justify-self-end border border-border bg-background text-foreground hover:bg-muted')}
-          >
+          <DialogPrimitive.Close data-slot="credit-balance-close" className={cn(buttonVariants(), 'justify-self-end')}>
             {labels.close}
           </DialogPrimitive.Close>
         </DialogPrimitive.Content>

@@ -12,6 +12,7 @@ import { cva, type VariantProps } from 'class-variance-authority';
 import type { CreditsConfig, CreditTopUpPackage } from '../../core/config.js';
 import type { CreditFormatters } from '../../core/format.js';
 import { useCredits, type TopUpStatus } from '../credits-context.js';
+import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
@@ -72,12 +73,6 @@ export const creditTopUpDialogVariants = cva(
     defaultVariants: { size: 'default' },
   },
 );
-
-const buttonClass = [
-  'inline-flex h-8 items-center justify-center rounded-md px-3 text-sm font-medium transition-colors outline-none',
-  'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
-  'disabled:pointer-events-none disabled:opacity-50',
-].join(' ');
 
 /** The view's `data-state`: what the purchase is doing. */
 export type CreditTopUpDialogState = TopUpStatus;
@@ -213,12 +208,8 @@ export function CreditTopUpDialogView({
           <StatusLine id={statusId} status={status} error={error} labels={labels} retry={retry} classNames={classNames} />
           <div data-slot="credit-top-up-dialog-footer" className={cn('flex justify-end gap-2', classNames?.footer)}>
             <DialogPrimitive.Close
-              className={cn(
-                buttonClass,
-                status === 'succeeded'
-                  ? 'bg-primary text-primary-foreground hover:bg-primary/90'
-                  : 'border border-border bg-background text-foreground hover:bg-muted',
-              )}
+              data-slot="credit-top-up-dialog-close"
+              className={buttonVariants({ variant: status === 'succeeded' ? 'primary' : 'outline', size: 'default' })}
             >
               {status === 'succeeded' ? labels.done : labels.close}
             </DialogPrimitive.Close>
@@ -311,7 +302,7 @@ function StatusLine({
       >
         <span id={id}>{errorText(error, labels.failed)}</span>
         {retry ? (
-          <button type="button" className={cn(buttonClass, 'border border-border bg-background text-foreground hover:bg-muted')} onClick={retry}>
+          <button type="button" data-slot="credit-top-up-dialog-retry" className={buttonVariants({ size: 'default' })} onClick={retry}>
             {labels.retry}
           </button>
         ) : null}

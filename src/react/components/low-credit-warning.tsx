@@ -10,6 +10,7 @@ import { cva, type VariantProps } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
 import type { CreditLevel, CreditState } from '../../core/customer.js';
 import { useCredits } from '../credits-context.js';
+import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
@@ -67,11 +68,6 @@ export const lowCreditWarningVariants = cva(
     defaultVariants: { size: 'default' },
   },
 );
-
-const buttonClass = [
-  'inline-flex h-7 items-center justify-center rounded-md px-2.5 text-xs font-medium transition-colors outline-none',
-  'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
-].join(' ');
 
 export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'children'> &
   VariantProps<typeof lowCreditWarningVariants> & {
@@ -160,7 +156,7 @@ export function LowCreditWarningView({
           <button
             type="button"
             data-slot="low-credit-warning-top-up"
-            className={cn(buttonClass, 'bg-primary text-primary-foreground hover:bg-primary/90', classNames?.topUp)}
+            className={cn(buttonVariants({ variant: 'primary' }), classNames?.topUp)}
             onClick={onTopUp}
           >
             {labels.topUp}
@@ -171,7 +167,7 @@ export function LowCreditWarningView({
             type="button"
             data-slot="low-credit-warning-dismiss"
             aria-label={labels.dismiss}
-            className={cn(buttonClass, 'text-muted-foreground hover:bg-muted hover:text-foreground', classNames?.dismiss)}
+            className={cn(buttonVariants({ variant: 'ghost' }), classNames?.dismiss)}
             onClick={() => {
               setDismissedLevel(level);
               setDismissed(true);

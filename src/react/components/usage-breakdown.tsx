@@ -16,6 +16,7 @@ import { cva, type VariantProps } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
 import { creditsToUnits, creditsToUsd, unitsToCredits } from '../../core/money.js';
 import { displayAmount } from '../lib/amounts.js';
+import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 
@@ -245,11 +246,6 @@ export type UsageBreakdownViewProps = Omit<React.ComponentPropsWithoutRef<'div'>
     classNames?: UsageBreakdownClassNames | undefined;
   };
 
-const retryClass = [
-  'inline-flex h-7 shrink-0 items-center justify-center rounded-md border border-border px-2.5 text-xs font-medium outline-none',
-  'transition-colors hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
-].join(' ');
-
 /** The usage chart from props: items, or the loading, error and empty states. */
 export function UsageBreakdownView({
   items,
@@ -295,7 +291,7 @@ export function UsageBreakdownView({
         <div data-slot="usage-breakdown-error" role="alert" className={cn('flex items-center justify-between gap-2 text-destructive', classNames?.error)}>
           <span>{labels.error}</span>
           {onRetry ? (
-            <button type="button" data-slot="usage-breakdown-retry" className={cn(retryClass, classNames?.retry)} onClick={onRetry}>
+            <button type="button" data-slot="usage-breakdown-retry" className={cn(buttonVariants(), classNames?.retry)} onClick={onRetry}>
               {labels.retry}
             </button>
           ) : null}

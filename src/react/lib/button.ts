@@ -1,0 +1,28 @@
+/**
+ * The kit's one button style (shadcn/ui's `buttonVariants`, cut to what the components use): every action button
+ * of every component takes its colours from here, so none is left with the browser's button face in an app without
+ * Tailwind's preflight.
+ */
+import { cva } from 'class-variance-authority';
+
+export const buttonVariants = /*#__PURE__*/ cva(
+  [
+    'inline-flex shrink-0 items-center justify-center rounded-md font-medium transition-colors outline-none',
+    'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
+    'disabled:pointer-events-none disabled:opacity-50',
+  ],
+  {
+    variants: {
+      variant: {
+        primary: 'bg-primary text-primary-foreground hover:bg-primary/90',
+        outline: 'border border-border bg-background text-foreground hover:bg-muted',
+        ghost: 'bg-transparent text-muted-foreground hover:bg-muted hover:text-foreground',
+      },
+      size: {
+        sm: 'h-7 px-2.5 text-xs',
+        default: 'h-8 px-3 text-sm',
+      },
+    },
+    defaultVariants: { variant: 'outline', size: 'sm' },
+  },
+);

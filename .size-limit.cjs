@@ -7,7 +7,7 @@
  * "with dependencies" rows show the full cost to an app that has none of them yet.
  *
  * GOALS NOT MET. Issue 6 asks for the React entry ≤ 10 KB and MessageCostBadge alone ≤ 2.5 KB. Measured: 17.3 KB and
- * 4.3 KB (docs/benchmarks.md says what the code is and what reaching the goals would cost). The limits below are
+ * 4.4 KB (docs/benchmarks.md says what the code is and what reaching the goals would cost). The limits below are
  * regression guards at today's size plus a little, so `.ci/run` fails when the kit grows; they are not the goals.
  */
 /** The goals of issue 6, in KB: printed by `npm run bench` against the measured figures. */

@@ -16,6 +16,7 @@ import { creditsToUsd } from '../../core/money.js';
 import { useCredits } from '../credits-context.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { CreditTopUpDialog } from './credit-top-up-dialog.js';
 
@@ -184,10 +185,6 @@ function toMoney(credits: number, config: CreditsConfig): number | null {
   }
 }
 
-function labelsWith(overrides: Partial<CreditBalanceLabels> | undefined): CreditBalanceLabels {
-  return overrides ? { ...DEFAULT_CREDIT_BALANCE_LABELS, ...overrides } : DEFAULT_CREDIT_BALANCE_LABELS;
-}
-
 /** A meter's value rounded for assistive tech: one decimal place is all a listener can use. */
 function meterValue(percent: number): number {
   return Math.round(percent * 10) / 10;
@@ -222,7 +219,7 @@ export function CreditBalanceView({
 }: CreditBalanceViewProps) {
   const format = useCreditsFormat({ config: configProp, locale, currency });
   const { config, formatters } = format;
-  const labels = labelsWith(labelOverrides);
+  const labels = withLabels(DEFAULT_CREDIT_BALANCE_LABELS, labelOverrides);
   const shown = resolve({ state: stateProp, remaining, granted, unlimited, overageAllowed, nextResetAt, loading, error }, config);
   const titleId = React.useId();
   const title = labels.title ?? config.featureName;

@@ -14,6 +14,7 @@ import { subtractCredits, tryUsdToCredits } from '../../core/money.js';
 import { useCredits } from '../credits-context.js';
 import { displayAmount } from '../lib/amounts.js';
 import { cn } from '../lib/cn.js';
+import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 
 /** `affordable` / `short` when both the estimate and the balance are known, else `unknown`. */
@@ -165,7 +166,7 @@ export function CreditEstimateView({
   ...props
 }: CreditEstimateViewProps) {
   const { formatters } = useCreditsFormat({ locale, currency });
-  const labels = labelOverrides ? { ...DEFAULT_CREDIT_ESTIMATE_LABELS, ...labelOverrides } : DEFAULT_CREDIT_ESTIMATE_LABELS;
+  const labels = withLabels(DEFAULT_CREDIT_ESTIMATE_LABELS, labelOverrides);
   const amount = displayAmount(credits);
   const result = viewAffordability(credits, remaining, canAfford, shortBy);
 

@@ -14,6 +14,7 @@ import type { CreditFormatters } from '../../core/format.js';
 import { useCredits, type TopUpStatus } from '../credits-context.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
 
@@ -104,10 +105,6 @@ export type CreditTopUpDialogViewProps = Omit<React.ComponentProps<typeof Dialog
     classNames?: CreditTopUpDialogClassNames | undefined;
   };
 
-function labelsWith(overrides: Partial<CreditTopUpDialogLabels> | undefined): CreditTopUpDialogLabels {
-  return overrides ? { ...DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, ...overrides } : DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS;
-}
-
 function errorText(error: Error | string | null | undefined, fallback: string): string {
   if (typeof error === 'string' && error.trim() !== '') return error;
   if (error instanceof Error && error.message) return error.message;
@@ -147,7 +144,7 @@ export function CreditTopUpDialogView({
   ...props
 }: CreditTopUpDialogViewProps) {
   const { formatters } = useCreditsFormat({ config, locale, currency });
-  const labels = labelsWith(labelOverrides);
+  const labels = withLabels(DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, labelOverrides);
   const busy = status === 'pending' || status === 'redirecting';
   const retry = onRetry ?? (packageId !== null && onSelect ? () => onSelect(packageId) : undefined);
   // The status line describes the package being bought: its button reads "…, Processing…" or the error.

@@ -12,6 +12,7 @@ import type { CreditLevel, CreditState } from '../../core/customer.js';
 import { useCredits } from '../credits-context.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
 import { CreditTopUpDialog } from './credit-top-up-dialog.js';
@@ -88,10 +89,6 @@ export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'child
     children?: React.ReactNode;
   };
 
-function labelsWith(overrides: Partial<LowCreditWarningLabels> | undefined): LowCreditWarningLabels {
-  return overrides ? { ...DEFAULT_LOW_CREDIT_WARNING_LABELS, ...overrides } : DEFAULT_LOW_CREDIT_WARNING_LABELS;
-}
-
 /** The warning from props. `role="status"` when low (polite), `role="alert"` when empty or in overage. */
 export function LowCreditWarningView({
   state,
@@ -111,7 +108,7 @@ export function LowCreditWarningView({
   ...props
 }: LowCreditWarningViewProps) {
   const { formatters } = useCreditsFormat({ config, locale, currency });
-  const labels = labelsWith(labelOverrides);
+  const labels = withLabels(DEFAULT_LOW_CREDIT_WARNING_LABELS, labelOverrides);
   const level = lowCreditWarningLevel(state);
   const [dismissed, setDismissed] = useControllableState({
     prop: dismissedProp,

@@ -14,6 +14,7 @@ import { cva, type VariantProps } from 'class-variance-authority';
 import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
 import { getFormatters, type CreditFormatters } from '../../core/format.js';
 import { cn } from '../lib/cn.js';
+import { withLabels } from '../lib/labels.js';
 import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { useInheritedCreditsFormat } from '../lib/credits-format.js';
 // Memo comparison: rebuilt cost records with the same contents count as the same props.
@@ -120,10 +121,6 @@ export type MessageCostBadgeViewProps = Omit<React.ComponentPropsWithoutRef<'but
     /** Replaces the badge's visible content (the tooltip stays). */
     children?: React.ReactNode;
   };
-
-function labelsWith(overrides: Partial<MessageCostBadgeLabels> | undefined): MessageCostBadgeLabels {
-  return overrides ? { ...DEFAULT_MESSAGE_COST_BADGE_LABELS, ...overrides } : DEFAULT_MESSAGE_COST_BADGE_LABELS;
-}
 
 function BadgeValue({ cost, formatters, labels, classNames }: BadgeContentProps) {
   const estimate = cost.kind === 'estimate';
@@ -263,7 +260,7 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
 
   const formatters = getFormatters(locale, currency ?? config.currency);
   const resolved = resolveMessageCost({ credits, usd, cost, usage, model, kind, source }, config);
-  const labels = labelsWith(labelOverrides);
+  const labels = withLabels(DEFAULT_MESSAGE_COST_BADGE_LABELS, labelOverrides);
   const content: BadgeContentProps = { cost: resolved, formatters, labels, classNames };
 
   const trigger = (

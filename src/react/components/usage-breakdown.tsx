@@ -18,6 +18,7 @@ import { creditsToUnits, creditsToUsd, unitsToCredits } from '../../core/money.j
 import { displayAmount } from '../lib/amounts.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 
 /** How many items are shown before the rest is grouped as "Other". */
@@ -266,7 +267,7 @@ export function UsageBreakdownView({
 }: UsageBreakdownViewProps) {
   const format = useCreditsFormat({ config, locale, currency });
   const { formatters } = format;
-  const labels = labelOverrides ? { ...DEFAULT_USAGE_BREAKDOWN_LABELS, ...labelOverrides } : DEFAULT_USAGE_BREAKDOWN_LABELS;
+  const labels = withLabels(DEFAULT_USAGE_BREAKDOWN_LABELS, labelOverrides);
   const summary = React.useMemo(
     () => usageBreakdownRows(items, { total, maxItems, config: format.config }),
     [items, total, maxItems, format.config],

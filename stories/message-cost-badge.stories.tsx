@@ -1,24 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
 import { MessageCostBadge } from '../src/react/components/message-cost-badge.js';
-import type { MessageCost } from '../src/react/lib/message-cost.js';
-
-const USAGE = {
-  inputTokens: 1000,
-  inputTokenDetails: { noCacheTokens: 200, cacheReadTokens: 700, cacheWriteTokens: 100 },
-  outputTokens: 500,
-  outputTokenDetails: { textTokens: 300, reasoningTokens: 200 },
-  totalTokens: 1500,
-};
-
-const GATEWAY_COST: MessageCost = {
-  credits: 0.618,
-  usd: '0.0001545',
-  model: 'openai/gpt-5-mini',
-  source: 'gateway',
-  kind: 'actual',
-  usage: USAGE,
-};
+import { FULL_USAGE, GATEWAY_COST } from '../test/fixtures/message-cost.js';
 
 /**
  * What one chat message cost, in credits. An estimate (before the call) reads "≈" on a dashed border; the actual
@@ -87,7 +70,7 @@ export const EstimatedVsActual: Story = {
 
 /** Priced from the model's per-token rates (no gateway cost reported). */
 export const TokenRates: Story = {
-  args: { cost: { credits: 3.2, usd: 0.0008, model: 'anthropic/claude-sonnet-4.5', source: 'token-rates', usage: USAGE } },
+  args: { cost: { credits: 3.2, usd: 0.0008, model: 'anthropic/claude-sonnet-4.5', source: 'token-rates', usage: FULL_USAGE } },
 };
 
 /** Only a USD amount (e.g. the gateway's decimal string): credits derived exactly at 4,000 per dollar. */

@@ -2,7 +2,6 @@ import * as React from 'react';
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LanguageModelUsage } from 'ai';
 import { defineCredits } from '../../src/core/config.js';
 import type { MessageCostRecord } from '../../src/server/meter.js';
 import { MessageCostBadge, MessageCostBadgeView } from '../../src/react/components/message-cost-badge.js';
@@ -10,6 +9,7 @@ import { useCredits } from '../../src/react/credits-context.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
 import { CreditsFormatProvider, useInheritedCreditsFormat } from '../../src/react/lib/credits-format.js';
 import { resolveMessageCost, tokenBreakdown, type MessageCost } from '../../src/react/lib/message-cost.js';
+import { FULL_USAGE, GATEWAY_COST } from '../fixtures/message-cost.js';
 import { expectNoAxeViolations } from './axe.js';
 
 // A render counter: every render of a badge resolves its cost exactly once.
@@ -28,23 +28,6 @@ beforeEach(() => {
   badgeRenders.mockClear();
   connectedRenders.mockClear();
 });
-
-const FULL_USAGE: LanguageModelUsage = {
-  inputTokens: 1000,
-  inputTokenDetails: { noCacheTokens: 200, cacheReadTokens: 700, cacheWriteTokens: 100 },
-  outputTokens: 500,
-  outputTokenDetails: { textTokens: 300, reasoningTokens: 200 },
-  totalTokens: 1500,
-};
-
-const GATEWAY_COST: MessageCost = {
-  credits: 0.618,
-  usd: '0.0001545',
-  model: 'openai/gpt-5-mini',
-  source: 'gateway',
-  kind: 'actual',
-  usage: FULL_USAGE,
-};
 
 function badge(): HTMLElement {
   return screen.getByRole('button');

@@ -6,9 +6,10 @@
  * with shadcn/ui (Radix, class-variance-authority, clsx, tailwind-merge): that is what this kit adds. The
  * "with dependencies" rows show the full cost to an app that has none of them yet.
  *
- * GOALS NOT MET. Issue 6 asks for the React entry ≤ 10 KB and MessageCostBadge alone ≤ 2.5 KB. Measured: 17.3 KB and
- * 4.4 KB (docs/benchmarks.md says what the code is and what reaching the goals would cost). The limits below are
+ * GOALS NOT MET. Issue 6 asks for the React entry ≤ 10 KB and MessageCostBadge alone ≤ 2.5 KB. Measured: 17.0 KB and
+ * 3.3 KB (docs/benchmarks.md says what the code is and what reaching the goals would cost). The limits below are
  * regression guards at today's size plus a little, so `.ci/run` fails when the kit grows; they are not the goals.
+ * The badge's "with dependencies" limit also keeps Radix Tooltip and Floating UI out of its initial load.
  */
 /** The goals of issue 6, in KB: printed by `npm run bench` against the measured figures. */
 const GOALS = { reactEntry: 10, messageCostBadge: 2.5 };
@@ -22,11 +23,29 @@ const DEPENDENCIES = [
   'tailwind-merge',
 ];
 
+/**
+ * What an import costs up front: chunks it loads with `import()` (the cost badge's tooltip, fetched on the first
+ * hover or focus) stay out, the way an app's bundler splits them off; their own rows below measure them.
+ */
+const INITIAL_ONLY = {
+  modifyEsbuildConfig(config) {
+    const lazyChunks = {
+      name: 'lazy-chunks-apart',
+      setup(build) {
+        build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+      },
+    };
+    return { ...config, plugins: [...(config.plugins ?? []), lazyChunks] };
+  },
+};
+
 module.exports = Object.assign([
-  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.8 KB' },
-  { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '4.5 KB' },
-  { name: 'React entry, with dependencies', path: 'dist/index.js', import: '*', gzip: true, ignore: PEERS, limit: '60 KB' },
-  { name: 'MessageCostBadge alone, with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '40 KB' },
+  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.4 KB', ...INITIAL_ONLY },
+  { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '3.4 KB', ...INITIAL_ONLY },
+  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5 KB' },
+  { name: 'React entry, with dependencies', path: 'dist/index.js', import: '*', gzip: true, ignore: PEERS, limit: '42 KB', ...INITIAL_ONLY },
+  { name: 'MessageCostBadge alone, with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '13 KB', ...INITIAL_ONLY },
+  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '36 KB' },
   { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '12 KB' },
   { name: 'styles.css', path: 'dist/styles.css', gzip: true, limit: '10 KB' },
 ], { GOALS });

@@ -56,8 +56,20 @@ if (process.env.BENCH_SKIP_BUILD !== '1' || !existsSync(join(DIST, 'index.js')))
 const PEERS = ['react', 'react-dom', 'react/jsx-runtime', 'autumn-js', 'autumn-js/*', 'msw', 'msw/*', 'node:*'];
 const DEPENDENCIES = ['@radix-ui/*', 'class-variance-authority', 'clsx', 'tailwind-merge'];
 
-async function gzipOf(contents, external) {
+/**
+ * What an import costs up front: a chunk it loads with `import()` (the badge's tooltip, on the first hover) is left
+ * out, as an app's bundler splits it off. `{ lazy: true }` counts it in (the cost once it has loaded).
+ */
+const lazyChunksApart = {
+  name: 'lazy-chunks-apart',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
+
+async function gzipOf(contents, external, { lazy = false } = {}) {
   const result = await esbuild.build({
+    plugins: lazy ? [] : [lazyChunksApart],
     stdin: { contents, resolveDir: ROOT, loader: 'js' },
     bundle: true,
     write: false,
@@ -91,6 +103,14 @@ for (const [label, file] of [
 for (const name of COMPONENTS) {
   const entry = `export { ${name} } from ${JSON.stringify(join(DIST, 'index.js'))};`;
   sizeRows.push([`\`${name}\` alone`, await gzipOf(entry, [...PEERS, ...DEPENDENCIES]), await gzipOf(entry, PEERS)]);
+  if (name === 'MessageCostBadge') {
+    const lazy = { lazy: true };
+    sizeRows.push([
+      '`MessageCostBadge` after the first hover (+ tooltip chunk)',
+      await gzipOf(entry, [...PEERS, ...DEPENDENCIES], lazy),
+      await gzipOf(entry, PEERS, lazy),
+    ]);
+  }
 }
 const css = readFileSync(join(DIST, 'styles.css'));
 console.log('bench: sizes done');

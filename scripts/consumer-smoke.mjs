@@ -161,6 +161,10 @@ createRoot(document.getElementById('root')!).render(
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   const page = await browser.newPage();
   const errors = [];
+  const scripts = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+  });
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
@@ -206,6 +210,23 @@ createRoot(document.getElementById('root')!).render(
   if (facts.dismissBackground !== 'rgba(0, 0, 0, 0)') throw new Error(`the dismiss button has a face: ${facts.dismissBackground}`);
   if (facts.meterNow !== '15') throw new Error(`unexpected meter value: ${facts.meterNow} (${facts.meterText})`);
   log(`rendered in Chromium: badge "${facts.badgeText}", meter ${facts.meterNow}% ("${facts.meterText}"), styled by styles.css, buttons in the app's font and the theme's colours`);
+
+  // The badge's tooltip is a chunk of its own: not loaded with the page, fetched by the first focus, then shown.
+  const scriptsBefore = scripts.length;
+  await page.waitForTimeout(200);
+  if (scripts.length !== scriptsBefore) throw new Error(`scripts loaded without any hover or focus: ${scripts.slice(scriptsBefore).join(', ')}`);
+  if (await page.locator('[data-slot="message-cost-badge-content"]').count()) throw new Error('the tooltip is there before any focus');
+  await badge.focus();
+  const tooltip = page.locator('[data-slot="message-cost-badge-content"]');
+  await tooltip.waitFor({ timeout: 10_000 });
+  const lazy = scripts.slice(scriptsBefore);
+  if (lazy.length === 0) throw new Error('the tooltip came without loading a chunk: it is in the initial bundle');
+  const tooltipText = await tooltip.textContent();
+  if (!/Actual cost/.test(tooltipText ?? '')) throw new Error(`unexpected tooltip: ${tooltipText}`);
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-slot'));
+  if (focused !== 'message-cost-badge') throw new Error(`the badge lost the focus to ${focused}`);
+  if (errors.length > 0) throw new Error(`page errors: ${errors.join(' | ')}`);
+  log(`first focus loaded the tooltip chunk (${lazy.join(', ')}) and showed "${tooltipText}", focus kept on the badge`);
   log('OK');
 } finally {
   await browser?.close();

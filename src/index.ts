@@ -42,4 +42,18 @@ export * from './react/components/low-credit-warning.js';
 export * from './react/components/message-cost-badge.js';
 export * from './react/components/credit-estimate.js';
 export * from './react/components/usage-breakdown.js';
-export * from './react/lib/message-cost.js';
+export {
+  messageCostState,
+  resolveMessageCost,
+  tokenBreakdown,
+  type MessageCost,
+  type MessageCostAmounts,
+  type MessageCostInput,
+  type MessageCostKind,
+  type MessageCostSource,
+  type MessageCostState,
+  type MessageTokenPools,
+  type MessageTokenUsage,
+  type ResolvedMessageCost,
+  type TokenBreakdown,
+} from './react/lib/message-cost.js';

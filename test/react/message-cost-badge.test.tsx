@@ -8,21 +8,21 @@ import { MessageCostBadge, MessageCostBadgeView } from '../../src/react/componen
 import { useCredits } from '../../src/react/credits-context.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
 import { CreditsFormatProvider, useInheritedCreditsFormat } from '../../src/react/lib/credits-format.js';
-import { resolveMessageCost, tokenBreakdown, type MessageCost } from '../../src/react/lib/message-cost.js';
+import { resolveMessageAmounts, tokenBreakdown, type MessageCost } from '../../src/react/lib/message-cost.js';
 import { FULL_USAGE, GATEWAY_COST } from '../fixtures/message-cost.js';
 import { expectNoAxeViolations } from './axe.js';
 
 // A render counter: every render of a badge resolves its cost exactly once.
 vi.mock('../../src/react/lib/message-cost.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/react/lib/message-cost.js')>();
-  return { ...original, resolveMessageCost: vi.fn(original.resolveMessageCost) };
+  return { ...original, resolveMessageAmounts: vi.fn(original.resolveMessageAmounts) };
 });
 // And every render of the connected badge reads the format context exactly once.
 vi.mock('../../src/react/lib/credits-format.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/react/lib/credits-format.js')>();
   return { ...original, useInheritedCreditsFormat: vi.fn(original.useInheritedCreditsFormat) };
 });
-const badgeRenders = vi.mocked(resolveMessageCost);
+const badgeRenders = vi.mocked(resolveMessageAmounts);
 const connectedRenders = vi.mocked(useInheritedCreditsFormat);
 beforeEach(() => {
   badgeRenders.mockClear();

@@ -6,10 +6,12 @@
  *
  * Built to be rendered thousands of times in one chat: a plain `<button>` until the first hover or focus mounts the
  * Radix Tooltip, formatters from the memoized core cache, `React.memo` with a comparison that accepts rebuilt cost
- * records, and no subscription to the balance (only to the rarely changing `CreditsFormatContext`).
+ * records, and no subscription to the balance (only to the rarely changing `CreditsFormatContext`). The tooltip —
+ * Radix Tooltip, Floating UI, the token breakdown — is a separate chunk (`message-cost-badge-tooltip.tsx`) that the
+ * first hover or focus of any badge loads, so a chat that shows badges loads none of it up front.
  */
 import * as React from 'react';
-import * as TooltipPrimitive from '@radix-ui/react-tooltip';
+import type { TooltipContentProps } from '@radix-ui/react-tooltip';
 import { cva, type VariantProps } from 'class-variance-authority';
 import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
 import { getFormatters, type CreditFormatters } from '../../core/format.js';
@@ -19,62 +21,42 @@ import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { useInheritedCreditsFormat } from '../lib/credits-format.js';
 // Memo comparison: rebuilt cost records with the same contents count as the same props.
 import { propsEqual } from '../lib/same-content.js';
-import { resolveMessageCost, type MessageCostInput, type ResolvedMessageCost } from '../lib/message-cost.js';
+import { MESSAGE_COST_BADGE_TRIGGER_LABELS, type MessageCostBadgeLabels, type MessageCostBadgeTriggerLabels } from './message-cost-badge-labels.js';
+import { messageUsage, resolveMessageAmounts, type MessageCostAmounts, type MessageCostInput } from '../lib/message-cost.js';
 
-/** Hover delay before the tooltip opens: long enough that moving the pointer across a chat opens none. */
-const TOOLTIP_DELAY_MS = 300;
-/** Gap between the badge and its tooltip, in px. */
-const TOOLTIP_OFFSET_PX = 4;
+type TooltipComponent = typeof import('./message-cost-badge-tooltip.js').MessageCostBadgeTooltip;
 
-export interface MessageCostBadgeLabels {
-  /** After the amount on the badge: "12 credits". */
-  readonly unit: string;
-  /** Tooltip title and screen-reader prefix of an estimate. */
-  readonly estimated: string;
-  /** Tooltip title and screen-reader prefix of an actual cost. */
-  readonly actual: string;
-  /** Read instead of "—" when there is no valid amount. */
-  readonly unknown: string;
-  readonly credits: string;
-  readonly price: string;
-  readonly model: string;
-  readonly input: string;
-  readonly cacheRead: string;
-  readonly cacheWrite: string;
-  readonly output: string;
-  readonly reasoning: string;
-  readonly total: string;
-  /** Row of an actual cost showing what the pre-flight estimate reserved. */
-  readonly estimatedCredits: string;
-  readonly source: string;
-  /** Display names of price sources; other sources are shown as given. */
-  readonly sources: Readonly<Record<string, string>>;
+/** The tooltip chunk once loaded (shared by every badge), and the load in flight. */
+let tooltipComponent: TooltipComponent | null = null;
+let tooltipLoad: Promise<TooltipComponent> | null = null;
+
+function loadTooltip(): Promise<TooltipComponent> {
+  tooltipLoad ??= import('./message-cost-badge-tooltip.js').then(
+    (module) => (tooltipComponent = module.MessageCostBadgeTooltip),
+    (error: unknown) => {
+      // A failed chunk load (offline, a deploy replaced the file) is tried again on the next hover or focus.
+      tooltipLoad = null;
+      throw error;
+    },
+  );
+  return tooltipLoad;
 }
 
-export const DEFAULT_MESSAGE_COST_BADGE_LABELS: MessageCostBadgeLabels = Object.freeze({
-  unit: 'credits',
-  estimated: 'Estimated cost',
-  actual: 'Actual cost',
-  unknown: 'unknown',
-  credits: 'Credits',
-  price: 'Price',
-  model: 'Model',
-  input: 'Input',
-  cacheRead: 'Cached input',
-  cacheWrite: 'Cache write',
-  output: 'Output',
-  reasoning: 'Reasoning',
-  total: 'Total tokens',
-  estimatedCredits: 'Estimated',
-  source: 'Priced by',
-  sources: Object.freeze({
-    gateway: 'AI Gateway',
-    'token-rates': 'Token rates',
-    tokens: 'Token rates',
-    estimate: 'Estimate',
-    mixed: 'AI Gateway and token rates',
-  }),
-});
+/**
+ * Loads the badges' tooltip chunk now instead of on the first hover or focus, e.g. when the chat mounts or the
+ * browser is idle. Resolves true once loaded, false when the load failed (the badges then try again on hover).
+ */
+export function preloadMessageCostBadgeTooltip(): Promise<boolean> {
+  return loadTooltip().then(
+    () => true,
+    () => false,
+  );
+}
+
+export {
+  DEFAULT_MESSAGE_COST_BADGE_LABELS,
+  type MessageCostBadgeLabels,
+} from './message-cost-badge-labels.js';
 
 export interface MessageCostBadgeClassNames {
   readonly prefix?: string;
@@ -115,7 +97,7 @@ export type MessageCostBadgeViewProps = Omit<React.ComponentPropsWithoutRef<'but
     /** Conversion rate and precision for credits ⇄ price when only one is given; default `defaultCreditsConfig`. */
     config?: Pick<CreditsConfig, 'creditsPerUsd' | 'creditDecimals' | 'currency'> | undefined;
     /** Side of the badge the tooltip opens on. */
-    side?: TooltipPrimitive.TooltipContentProps['side'];
+    side?: TooltipContentProps['side'];
     labels?: Partial<MessageCostBadgeLabels> | undefined;
     classNames?: MessageCostBadgeClassNames | undefined;
     /** Replaces the badge's visible content (the tooltip stays). */
@@ -154,56 +136,10 @@ function BadgeValue({ cost, formatters, labels, classNames }: BadgeContentProps)
 }
 
 interface BadgeContentProps {
-  cost: ResolvedMessageCost;
+  cost: MessageCostAmounts;
   formatters: CreditFormatters;
-  labels: MessageCostBadgeLabels;
+  labels: MessageCostBadgeTriggerLabels;
   classNames: MessageCostBadgeClassNames | undefined;
-}
-
-function DetailRow({ label, value, className }: { label: string; value: string; className?: string | undefined }) {
-  return (
-    <div data-slot="message-cost-badge-row" className={cn('flex items-baseline justify-between gap-4', className)}>
-      <dt className="text-muted-foreground">{label}</dt>
-      <dd className="font-medium tabular-nums">{value}</dd>
-    </div>
-  );
-}
-
-function BadgeDetails({ cost, formatters, labels, classNames }: BadgeContentProps) {
-  const { tokens } = cost;
-  const row = classNames?.row;
-  // Cache and reasoning rows only when the call used them; the total always counts them.
-  const tokenRows: [string, number | null][] = tokens
-    ? [
-        [labels.input, tokens.input],
-        [labels.cacheRead, tokens.cacheRead || null],
-        [labels.cacheWrite, tokens.cacheWrite || null],
-        [labels.output, tokens.output],
-        [labels.reasoning, tokens.reasoning || null],
-        [labels.total, tokens.total],
-      ]
-    : [];
-  return (
-    <>
-      <p data-slot="message-cost-badge-title" className={cn('mb-1 font-semibold', classNames?.title)}>
-        {cost.kind === 'estimate' ? labels.estimated : labels.actual}
-      </p>
-      <dl data-slot="message-cost-badge-details" className={cn('grid gap-0.5', classNames?.details)}>
-        <DetailRow label={labels.credits} value={cost.credits === null ? '—' : formatters.credits(cost.credits)} className={row} />
-        {cost.estimatedCredits === null ? null : (
-          <DetailRow label={labels.estimatedCredits} value={formatters.credits(cost.estimatedCredits)} className={row} />
-        )}
-        {cost.usd === null ? null : <DetailRow label={labels.price} value={formatters.money(cost.usd)} className={row} />}
-        {cost.model === null ? null : <DetailRow label={labels.model} value={cost.model} className={row} />}
-        {tokenRows.map(([label, value]) =>
-          value === null ? null : <DetailRow key={label} label={label} value={formatters.tokens(value)} className={row} />,
-        )}
-        {cost.source === null ? null : (
-          <DetailRow label={labels.source} value={labels.sources[cost.source] ?? cost.source} className={row} />
-        )}
-      </dl>
-    </>
-  );
 }
 
 function setRef<T>(ref: React.ForwardedRef<T> | undefined, node: T | null): void {
@@ -235,9 +171,11 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
   },
   ref,
 ) {
-  // Before the first hover/focus the badge is a plain button; after it, the same button inside a Radix Tooltip.
-  const [armed, setArmed] = React.useState(false);
-  // Arming re-mounts the button under the Tooltip; when focus armed it, the new button takes the focus back.
+  // Before the first hover/focus the badge is a plain button; once the tooltip chunk is loaded, the same button
+  // inside a Radix Tooltip.
+  const [Tooltip, setTooltip] = React.useState<TooltipComponent | null>(null);
+  const button = React.useRef<HTMLButtonElement | null>(null);
+  // Mounting the tooltip re-mounts the button; when the old one had the focus, the new one takes it back.
   const refocus = React.useRef(false);
   // True while the re-mounted button is being focused by the badge itself (not a second focus for the consumer).
   const refocusing = React.useRef(false);
@@ -245,6 +183,7 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
   const setButton = React.useCallback(
     (node: HTMLButtonElement | null) => {
       setRef(ref, node);
+      if (node) button.current = node;
       if (!node || !refocus.current) return;
       refocus.current = false;
       if (node.ownerDocument.activeElement === node) return;
@@ -258,10 +197,22 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     [ref],
   );
 
+  const arm = () => {
+    if (Tooltip) return;
+    const mount = (component: TooltipComponent) => {
+      const node = button.current;
+      refocus.current = node !== null && node.ownerDocument.activeElement === node;
+      setTooltip(() => component);
+    };
+    if (tooltipComponent) mount(tooltipComponent);
+    // Until the chunk arrives the badge stays a plain button; a failed load leaves it so, to try again next time.
+    else loadTooltip().then(mount, () => {});
+  };
+
   const formatters = getFormatters(locale, currency ?? config.currency);
-  const resolved = resolveMessageCost({ credits, usd, cost, usage, model, kind, source }, config);
-  const labels = withLabels(DEFAULT_MESSAGE_COST_BADGE_LABELS, labelOverrides);
-  const content: BadgeContentProps = { cost: resolved, formatters, labels, classNames };
+  const input = { credits, usd, cost, usage, model, kind, source };
+  const resolved = resolveMessageAmounts(input, config);
+  const labels = withLabels(MESSAGE_COST_BADGE_TRIGGER_LABELS, labelOverrides);
 
   const trigger = (
     <button
@@ -271,44 +222,28 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
       data-size={size ?? 'default'}
       className={cn(messageCostBadgeVariants({ size }), className)}
       ref={setButton}
-      onPointerEnter={composeEventHandlers(onPointerEnter, () => setArmed(true))}
+      onPointerEnter={composeEventHandlers(onPointerEnter, arm)}
       onFocus={(event) => {
         if (!refocusing.current) onFocus?.(event);
-        if (armed || event.defaultPrevented) return;
-        refocus.current = true;
-        setArmed(true);
+        if (!event.defaultPrevented) arm();
       }}
       {...props}
     >
-      {children ?? <BadgeValue {...content} />}
+      {children ?? <BadgeValue cost={resolved} formatters={formatters} labels={labels} classNames={classNames} />}
     </button>
   );
-  if (!armed) return trigger;
+  if (!Tooltip) return trigger;
   return (
-    <TooltipPrimitive.Provider delayDuration={TOOLTIP_DELAY_MS}>
-      <TooltipPrimitive.Root>
-        <TooltipPrimitive.Trigger asChild>{trigger}</TooltipPrimitive.Trigger>
-        <TooltipPrimitive.Portal>
-          <TooltipPrimitive.Content
-            data-slot="message-cost-badge-content"
-            side={side}
-            sideOffset={TOOLTIP_OFFSET_PX}
-            collisionPadding={TOOLTIP_OFFSET_PX}
-            className={cn(
-              'z-50 min-w-44 rounded-md border border-border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-md',
-              'origin-(--radix-tooltip-content-transform-origin)',
-              classNames?.content,
-            )}
-          >
-            <BadgeDetails {...content} />
-            <TooltipPrimitive.Arrow
-              data-slot="message-cost-badge-arrow"
-              className={cn('fill-popover', classNames?.arrow)}
-            />
-          </TooltipPrimitive.Content>
-        </TooltipPrimitive.Portal>
-      </TooltipPrimitive.Root>
-    </TooltipPrimitive.Provider>
+    <Tooltip
+      trigger={trigger}
+      cost={resolved}
+      usage={messageUsage(input)}
+      config={config}
+      formatters={formatters}
+      labels={labelOverrides}
+      classNames={classNames}
+      side={side}
+    />
   );
 });
 

@@ -173,7 +173,17 @@ export function tokenBreakdown(usage: unknown): TokenBreakdown | null {
 }
 
 /** What the badge shows, every number checked: null where the input was missing or not a valid amount. */
-export interface ResolvedMessageCost {
+export interface ResolvedMessageCost extends MessageCostAmounts {
+  /** The price as given, else derived from the credits at the config's rate. */
+  readonly usd: number | null;
+  readonly tokens: TokenBreakdown | null;
+}
+
+/**
+ * The badge's own numbers: what `resolveMessageCost` gives without the token breakdown (which only the tooltip
+ * shows, and loads with it), and with `usd` only as given (`messageCostUsd` derives it from the credits).
+ */
+export interface MessageCostAmounts {
   readonly state: MessageCostState;
   readonly kind: MessageCostKind;
   readonly credits: number | null;
@@ -182,7 +192,6 @@ export interface ResolvedMessageCost {
   readonly source: string | null;
   /** The pre-flight estimate of an actual cost (null for an estimate itself, or when unknown). */
   readonly estimatedCredits: number | null;
-  readonly tokens: TokenBreakdown | null;
 }
 
 /** What `MessageCostBadge` reads: plain props, a `cost` record, or both (props win). */
@@ -206,6 +215,11 @@ function kindOf(value: unknown): MessageCostKind | null {
   return value === 'estimate' || value === 'actual' ? value : null;
 }
 
+/** @internal The token usage of the input: the explicit prop over the record's. */
+export function messageUsage(input: MessageCostInput): unknown {
+  return input.usage ?? (isObject(input.cost) ? input.cost.usage : undefined);
+}
+
 /**
  * Resolves the badge's numbers: explicit props over the `cost` record; credits from USD (exactly, at the config's
  * rate) when only USD is known, and USD from credits the other way round.
@@ -214,6 +228,26 @@ export function resolveMessageCost(
   input: MessageCostInput,
   config: Pick<CreditsConfig, 'creditsPerUsd' | 'creditDecimals'>,
 ): ResolvedMessageCost {
+  const amounts = resolveMessageAmounts(input, config);
+  return { ...amounts, usd: messageCostUsd(amounts, config), tokens: tokenBreakdown(messageUsage(input)) };
+}
+
+/** The price of a cost: as given, else derived exactly from its credits at the config's rate. */
+export function messageCostUsd(
+  cost: Pick<MessageCostAmounts, 'credits' | 'usd'>,
+  config: Pick<CreditsConfig, 'creditsPerUsd'>,
+): number | null {
+  return cost.usd ?? (cost.credits === null ? null : usdOf(cost.credits, config.creditsPerUsd));
+}
+
+/**
+ * @internal `resolveMessageCost` without the token breakdown and without deriving the price from the credits: what
+ * the badge itself shows (its tooltip completes the rest).
+ */
+export function resolveMessageAmounts(
+  input: MessageCostInput,
+  config: Pick<CreditsConfig, 'creditsPerUsd' | 'creditDecimals'>,
+): MessageCostAmounts {
   const cost = isObject(input.cost) ? input.cost : undefined;
   const source = text(input.source) ?? text(cost?.source);
   const kind: MessageCostKind = kindOf(input.kind) ?? kindOf(cost?.kind) ?? (source === 'estimate' ? 'estimate' : 'actual');
@@ -221,13 +255,12 @@ export function resolveMessageCost(
   const rawUsd = input.usd ?? cost?.usd;
 
   let credits = displayAmount(rawCredits);
-  let usd = displayAmount(rawUsd);
+  const usd = displayAmount(rawUsd);
   // Exact decimal conversions (null instead of an error for an unusable rate): a badge never throws into a chat.
   if (credits === null && usd !== null) {
     const units = usdUnits(rawUsd, config.creditsPerUsd, config.creditDecimals, 'up');
     credits = units === null ? null : unitsToNumber(units, config.creditDecimals);
   }
-  if (usd === null && credits !== null) usd = usdOf(credits, config.creditsPerUsd);
   const estimatedCredits = kind === 'actual' ? displayAmount(cost?.estimatedCredits) : null;
 
   return {
@@ -238,6 +271,5 @@ export function resolveMessageCost(
     model: text(input.model) ?? text(cost?.model),
     source,
     estimatedCredits,
-    tokens: tokenBreakdown(input.usage ?? cost?.usage),
   };
 }

@@ -1,0 +1,119 @@
+'use client';
+/**
+ * The tooltip of `MessageCostBadge`, loaded on the first hover or focus of any badge (a separate chunk): Radix
+ * Tooltip with Floating UI, the token breakdown and the detail rows. A chat shows its badges without loading any of
+ * it; `preloadMessageCostBadgeTooltip()` fetches it ahead of time.
+ *
+ * Internal: rendered by `message-cost-badge.tsx` only, and not exported from the package entry.
+ */
+import * as React from 'react';
+import * as TooltipPrimitive from '@radix-ui/react-tooltip';
+import type { CreditsConfig } from '../../core/config.js';
+import type { CreditFormatters } from '../../core/format.js';
+import { cn } from '../lib/cn.js';
+import { withLabels } from '../lib/labels.js';
+import { messageCostUsd, tokenBreakdown, type MessageCostAmounts } from '../lib/message-cost.js';
+import type { MessageCostBadgeClassNames } from './message-cost-badge.js';
+import { DEFAULT_MESSAGE_COST_BADGE_LABELS, type MessageCostBadgeLabels } from './message-cost-badge-labels.js';
+
+/** Hover delay before the tooltip opens: long enough that moving the pointer across a chat opens none. */
+const TOOLTIP_DELAY_MS = 300;
+/** Gap between the badge and its tooltip, in px. */
+const TOOLTIP_OFFSET_PX = 4;
+
+export interface MessageCostBadgeTooltipProps {
+  /** The badge's button; becomes the tooltip's trigger. */
+  readonly trigger: React.ReactElement;
+  readonly cost: MessageCostAmounts;
+  /** The raw token usage (AI SDK usage or the server's pools); broken down here. */
+  readonly usage: unknown;
+  /** The rate the price is derived at when the cost gives only credits. */
+  readonly config: Pick<CreditsConfig, 'creditsPerUsd'>;
+  readonly formatters: CreditFormatters;
+  /** The consumer's overrides of the default labels. */
+  readonly labels: Partial<MessageCostBadgeLabels> | undefined;
+  readonly classNames: MessageCostBadgeClassNames | undefined;
+  readonly side: TooltipPrimitive.TooltipContentProps['side'];
+}
+
+function DetailRow({ label, value, className }: { label: string; value: string; className?: string | undefined }) {
+  return (
+    <div data-slot="message-cost-badge-row" className={cn('flex items-baseline justify-between gap-4', className)}>
+      <dt className="text-muted-foreground">{label}</dt>
+      <dd className="font-medium tabular-nums">{value}</dd>
+    </div>
+  );
+}
+
+function BadgeDetails({
+  cost,
+  usage,
+  config,
+  formatters,
+  labels: labelOverrides,
+  classNames,
+}: Omit<MessageCostBadgeTooltipProps, 'trigger' | 'side'>) {
+  const labels = withLabels(DEFAULT_MESSAGE_COST_BADGE_LABELS, labelOverrides);
+  const tokens = tokenBreakdown(usage);
+  const usd = messageCostUsd(cost, config);
+  const row = classNames?.row;
+  // Cache and reasoning rows only when the call used them; the total always counts them.
+  const tokenRows: [string, number | null][] = tokens
+    ? [
+        [labels.input, tokens.input],
+        [labels.cacheRead, tokens.cacheRead || null],
+        [labels.cacheWrite, tokens.cacheWrite || null],
+        [labels.output, tokens.output],
+        [labels.reasoning, tokens.reasoning || null],
+        [labels.total, tokens.total],
+      ]
+    : [];
+  return (
+    <>
+      <p data-slot="message-cost-badge-title" className={cn('mb-1 font-semibold', classNames?.title)}>
+        {cost.kind === 'estimate' ? labels.estimated : labels.actual}
+      </p>
+      <dl data-slot="message-cost-badge-details" className={cn('grid gap-0.5', classNames?.details)}>
+        <DetailRow label={labels.credits} value={cost.credits === null ? '—' : formatters.credits(cost.credits)} className={row} />
+        {cost.estimatedCredits === null ? null : (
+          <DetailRow label={labels.estimatedCredits} value={formatters.credits(cost.estimatedCredits)} className={row} />
+        )}
+        {usd === null ? null : <DetailRow label={labels.price} value={formatters.money(usd)} className={row} />}
+        {cost.model === null ? null : <DetailRow label={labels.model} value={cost.model} className={row} />}
+        {tokenRows.map(([label, value]) =>
+          value === null ? null : <DetailRow key={label} label={label} value={formatters.tokens(value)} className={row} />,
+        )}
+        {cost.source === null ? null : (
+          <DetailRow label={labels.source} value={labels.sources[cost.source] ?? cost.source} className={row} />
+        )}
+      </dl>
+    </>
+  );
+}
+
+/** The badge's button inside a Radix Tooltip with the cost details. */
+export function MessageCostBadgeTooltip({ trigger, side, classNames, ...details }: MessageCostBadgeTooltipProps) {
+  return (
+    <TooltipPrimitive.Provider delayDuration={TOOLTIP_DELAY_MS}>
+      <TooltipPrimitive.Root>
+        <TooltipPrimitive.Trigger asChild>{trigger}</TooltipPrimitive.Trigger>
+        <TooltipPrimitive.Portal>
+          <TooltipPrimitive.Content
+            data-slot="message-cost-badge-content"
+            side={side}
+            sideOffset={TOOLTIP_OFFSET_PX}
+            collisionPadding={TOOLTIP_OFFSET_PX}
+            className={cn(
+              'z-50 min-w-44 rounded-md border border-border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-md',
+              'origin-(--radix-tooltip-content-transform-origin)',
+              classNames?.content,
+            )}
+          >
+            <BadgeDetails {...details} classNames={classNames} />
+            <TooltipPrimitive.Arrow data-slot="message-cost-badge-arrow" className={cn('fill-popover', classNames?.arrow)} />
+          </TooltipPrimitive.Content>
+        </TooltipPrimitive.Portal>
+      </TooltipPrimitive.Root>
+    </TooltipPrimitive.Provider>
+  );
+}

@@ -7,7 +7,7 @@
  * "with dependencies" rows show the full cost to an app that has none of them yet.
  *
  * GOALS NOT MET. Issue 6 asks for the React entry ≤ 10 KB and MessageCostBadge alone ≤ 2.5 KB. Measured: 17.0 KB and
- * 3.3 KB (docs/benchmarks.md says what the code is and what reaching the goals would cost). The limits below are
+ * 3.0 KB (docs/benchmarks.md says what the code is and what reaching the goals would cost). The limits below are
  * regression guards at today's size plus a little, so `.ci/run` fails when the kit grows; they are not the goals.
  * The badge's "with dependencies" limit also keeps Radix Tooltip and Floating UI out of its initial load.
  */
@@ -41,8 +41,8 @@ const INITIAL_ONLY = {
 
 module.exports = Object.assign([
   { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.4 KB', ...INITIAL_ONLY },
-  { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '3.4 KB', ...INITIAL_ONLY },
-  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5 KB' },
+  { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '3.1 KB', ...INITIAL_ONLY },
+  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.2 KB' },
   { name: 'React entry, with dependencies', path: 'dist/index.js', import: '*', gzip: true, ignore: PEERS, limit: '42 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge alone, with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '13 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge after the first hover (+ tooltip chunk), with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '36 KB' },

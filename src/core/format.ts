@@ -47,31 +47,43 @@ function resolveCurrency(currency: string | undefined): string {
   }
 }
 
-function build(locale: string, currency: string): CreditFormatters {
+function finite(value: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function noNegativeZero(value: number): number {
+  return Object.is(value, -0) ? 0 : value;
+}
+
+/** 61,234 · 12.5 · 0.618 in a resolved locale: the `credits` of `CreditFormatters`. */
+function buildCredits(locale: string): (value: number) => string {
   const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const twoPlaces = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const small = new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 });
+  return (value) => {
+    if (!finite(value)) return NOT_A_NUMBER_TEXT;
+    const abs = Math.abs(value);
+    const formatter = abs >= 100 ? whole : abs >= 1 ? twoPlaces : small;
+    return formatter.format(noNegativeZero(value));
+  };
+}
+
+function build(locale: string, currency: string): CreditFormatters {
+  const credits = buildCredits(locale);
   const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
   const subCent = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumSignificantDigits: 2 });
   const percentWhole = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const percentSmall = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const date = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
-  const finite = (value: number): boolean => typeof value === 'number' && Number.isFinite(value);
-  const noNegativeZero = (value: number): number => (Object.is(value, -0) ? 0 : value);
 
   return {
     locale,
     currency,
-    credits(value) {
-      if (!finite(value)) return NOT_A_NUMBER_TEXT;
-      const abs = Math.abs(value);
-      const formatter = abs >= 100 ? whole : abs >= 1 ? twoPlaces : small;
-      return formatter.format(noNegativeZero(value));
-    },
+    credits,
     creditsCompact(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
-      return Math.abs(value) < 1000 ? this.credits(value) : compact.format(value);
+      return Math.abs(value) < 1000 ? credits(value) : compact.format(value);
     },
     money(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
@@ -94,20 +106,34 @@ function build(locale: string, currency: string): CreditFormatters {
   };
 }
 
+/** The cached value for `key`, made once; the oldest entry goes when the cache is full. */
+function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= MAX_CACHED_LOCALES) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /**
  * The formatters for a locale and currency, built once and memoized. `locale` undefined means the runtime's
  * default; an invalid locale or currency falls back rather than throwing.
  */
 export function getFormatters(locale?: string, currency?: string): CreditFormatters {
-  const key = `${locale ?? ''}|${currency ?? ''}`;
-  let formatters = cache.get(key);
-  if (!formatters) {
-    formatters = build(resolveLocale(locale), resolveCurrency(currency));
-    if (cache.size >= MAX_CACHED_LOCALES) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(key, formatters);
-  }
-  return formatters;
+  return remember(cache, `${locale ?? ''}|${currency ?? ''}`, () => build(resolveLocale(locale), resolveCurrency(currency)));
+}
+
+const creditsCache = new Map<string, (value: number) => string>();
+
+/**
+ * @internal Only `getFormatters(locale).credits`, for a component that shows nothing else (the cost badge builds three `Intl`
+ * formatters per locale instead of nine). Memoized the same way.
+ */
+export function getCreditsFormatter(locale?: string): (value: number) => string {
+  return remember(creditsCache, locale ?? '', () => buildCredits(resolveLocale(locale)));
 }

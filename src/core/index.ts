@@ -2,4 +2,4 @@ export * from './errors.js';
 export * from './config.js';
 export * from './money.js';
 export * from './customer.js';
-export * from './format.js';
+export { NOT_A_NUMBER_TEXT, getFormatters, type CreditFormatters } from './format.js';

@@ -52,3 +52,15 @@ describe('getFormatters', () => {
     expect(en.credits(-0)).toBe('0');
   });
 });
+
+describe('getCreditsFormatter (the badge\'s light formatter)', () => {
+  it('formats exactly as getFormatters().credits, in every locale, and is memoized', async () => {
+    const { getCreditsFormatter } = await import('../../src/core/format.js');
+    const values = [0, -0, 0.000001, 0.618, 0.6185, 1, 12.5, 99.999, 100, 61234.5, 1e21, -3, Number.NaN, Infinity];
+    for (const locale of [undefined, 'en-US', 'de-DE', 'hi-IN', 'ar-EG', 'not_a_locale!!']) {
+      const credits = getCreditsFormatter(locale);
+      expect(getCreditsFormatter(locale)).toBe(credits);
+      expect(values.map(credits)).toEqual(values.map((value) => getFormatters(locale, 'USD').credits(value)));
+    }
+  });
+});

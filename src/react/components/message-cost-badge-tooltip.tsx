@@ -9,7 +9,7 @@
 import * as React from 'react';
 import * as TooltipPrimitive from '@radix-ui/react-tooltip';
 import type { CreditsConfig } from '../../core/config.js';
-import type { CreditFormatters } from '../../core/format.js';
+import { getFormatters } from '../../core/format.js';
 import { cn } from '../lib/cn.js';
 import { withLabels } from '../lib/labels.js';
 import { messageCostUsd, tokenBreakdown, type MessageCostAmounts } from '../lib/message-cost.js';
@@ -29,7 +29,10 @@ export interface MessageCostBadgeTooltipProps {
   readonly usage: unknown;
   /** The rate the price is derived at when the cost gives only credits. */
   readonly config: Pick<CreditsConfig, 'creditsPerUsd'>;
-  readonly formatters: CreditFormatters;
+  /** BCP 47 tag; undefined means the runtime's default. */
+  readonly locale: string | undefined;
+  /** ISO 4217 code of the price. */
+  readonly currency: string;
   /** The consumer's overrides of the default labels. */
   readonly labels: Partial<MessageCostBadgeLabels> | undefined;
   readonly classNames: MessageCostBadgeClassNames | undefined;
@@ -49,10 +52,12 @@ function BadgeDetails({
   cost,
   usage,
   config,
-  formatters,
+  locale,
+  currency,
   labels: labelOverrides,
   classNames,
 }: Omit<MessageCostBadgeTooltipProps, 'trigger' | 'side'>) {
+  const formatters = getFormatters(locale, currency);
   const labels = withLabels(DEFAULT_MESSAGE_COST_BADGE_LABELS, labelOverrides);
   const tokens = tokenBreakdown(usage);
   const usd = messageCostUsd(cost, config);

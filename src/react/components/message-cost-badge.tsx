@@ -14,7 +14,7 @@ import * as React from 'react';
 import type { TooltipContentProps } from '@radix-ui/react-tooltip';
 import { cva, type VariantProps } from 'class-variance-authority';
 import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
-import { getFormatters, type CreditFormatters } from '../../core/format.js';
+import { getCreditsFormatter } from '../../core/format.js';
 import { cn } from '../lib/cn.js';
 import { withLabels } from '../lib/labels.js';
 import { composeEventHandlers } from '../lib/compose-event-handlers.js';
@@ -104,7 +104,7 @@ export type MessageCostBadgeViewProps = Omit<React.ComponentPropsWithoutRef<'but
     children?: React.ReactNode;
   };
 
-function BadgeValue({ cost, formatters, labels, classNames }: BadgeContentProps) {
+function BadgeValue({ cost, formatCredits, labels, classNames }: BadgeContentProps) {
   const estimate = cost.kind === 'estimate';
   const title = estimate ? labels.estimated : labels.actual;
   if (cost.credits === null) {
@@ -126,7 +126,7 @@ function BadgeValue({ cost, formatters, labels, classNames }: BadgeContentProps)
         </span>
       ) : null}
       <span data-slot="message-cost-badge-value" className={classNames?.value}>
-        {formatters.credits(cost.credits)}
+        {formatCredits(cost.credits)}
       </span>{' '}
       <span data-slot="message-cost-badge-unit" className={classNames?.unit}>
         {labels.unit}
@@ -137,7 +137,7 @@ function BadgeValue({ cost, formatters, labels, classNames }: BadgeContentProps)
 
 interface BadgeContentProps {
   cost: MessageCostAmounts;
-  formatters: CreditFormatters;
+  formatCredits: (value: number) => string;
   labels: MessageCostBadgeTriggerLabels;
   classNames: MessageCostBadgeClassNames | undefined;
 }
@@ -209,7 +209,6 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     else loadTooltip().then(mount, () => {});
   };
 
-  const formatters = getFormatters(locale, currency ?? config.currency);
   const input = { credits, usd, cost, usage, model, kind, source };
   const resolved = resolveMessageAmounts(input, config);
   const labels = withLabels(MESSAGE_COST_BADGE_TRIGGER_LABELS, labelOverrides);
@@ -229,7 +228,7 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
       }}
       {...props}
     >
-      {children ?? <BadgeValue cost={resolved} formatters={formatters} labels={labels} classNames={classNames} />}
+      {children ?? <BadgeValue cost={resolved} formatCredits={getCreditsFormatter(locale)} labels={labels} classNames={classNames} />}
     </button>
   );
   if (!Tooltip) return trigger;
@@ -239,7 +238,8 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
       cost={resolved}
       usage={messageUsage(input)}
       config={config}
-      formatters={formatters}
+      locale={locale}
+      currency={currency ?? config.currency}
       labels={labelOverrides}
       classNames={classNames}
       side={side}

@@ -32,7 +32,8 @@ export const Actual: Story = {
     await step('focus opens the details', async () => {
       await userEvent.tab();
       await expect(badge.ownerDocument.activeElement).toHaveAttribute('data-slot', 'message-cost-badge');
-      const tooltip = await within(document.body).findByRole('tooltip');
+      // The first focus loads the tooltip's chunk (on a cold dev server it is transformed on request first).
+      const tooltip = await within(document.body).findByRole('tooltip', {}, { timeout: 10_000 });
       await expect(within(tooltip).getByText('openai/gpt-5-mini')).toBeInTheDocument();
     });
     await step('Escape closes them', async () => {

@@ -26,9 +26,10 @@ describe('MessageCostBadge in Chromium', () => {
     it('opens the cost details when a real pointer hovers it, and closes them on Escape', async () => {
       render(<MessageCostBadge cost={GATEWAY_COST} locale="en" />);
       const badge = screen.getByRole('button', { name: /Actual cost/ });
-      // A real pointer: entering arms the tooltip, moving on over the badge opens it after the delay.
+      // A real pointer: entering loads the tooltip chunk (cold here: the dev server transforms it on request) and
+      // mounts the tooltip, which re-mounts the button; moving on over the badge then opens it after the delay.
       await userEvent.hover(badge, { position: { x: 2, y: 2 } });
-      // (Arming re-mounts the button under the Tooltip, so query it again.)
+      await expect.poll(() => badge.isConnected, { timeout: 10_000 }).toBe(false);
       await userEvent.hover(screen.getByRole('button', { name: /Actual cost/ }), { position: { x: 6, y: 4 } });
       const tooltip = await screen.findByRole('tooltip', {}, { timeout: 3000 });
       expect(within(tooltip).getByText('openai/gpt-5-mini')).toBeInTheDocument();
@@ -47,7 +48,8 @@ describe('MessageCostBadge in Chromium', () => {
       );
       screen.getByRole('button', { name: 'before' }).focus();
       await userEvent.tab();
-      await screen.findByRole('tooltip', {}, { timeout: 3000 });
+      // The first focus loads the tooltip chunk, then opens it.
+      await screen.findByRole('tooltip', {}, { timeout: 10_000 });
       expect(document.activeElement).toHaveAttribute('data-slot', 'message-cost-badge');
     });
 

@@ -11,6 +11,9 @@ import { GATEWAY_COST } from '../fixtures/message-cost.js';
 const TOOLTIP_MODULE = '../../src/react/components/message-cost-badge-tooltip.js';
 const BADGE_MODULE = '../../src/react/components/message-cost-badge.js';
 
+/** The first import of the chunk in a fresh worker transforms it (and Radix Tooltip) first: seconds on a cold CI. */
+const COLD_IMPORT = { timeout: 10_000 };
+
 /** How often the tooltip chunk was evaluated, and whether the next load fails (a network error, a stale deploy). */
 const chunk = { loads: 0, failNext: 0 };
 
@@ -40,8 +43,8 @@ async function importBadge() {
  * its button, so the old one leaves the document).
  */
 async function chunkArrived(button: HTMLElement): Promise<void> {
-  await waitFor(() => expect(chunk.loads).toBe(1));
-  await waitFor(() => expect(button.isConnected).toBe(false));
+  await waitFor(() => expect(chunk.loads).toBe(1), COLD_IMPORT);
+  await waitFor(() => expect(button.isConnected).toBe(false), COLD_IMPORT);
 }
 
 function tooltipContent(): Element | null {
@@ -66,7 +69,7 @@ describe('MessageCostBadge tooltip chunk', () => {
     await chunkArrived(badges[0]!);
     // Radix opens the tooltip on the pointer's next move over the now-mounted trigger.
     await user.pointer({ target: screen.getAllByRole('button')[0]!, coords: { x: 2, y: 2 } });
-    expect(await screen.findByRole('tooltip')).toHaveTextContent('openai/gpt-5-mini');
+    expect(await screen.findByRole('tooltip', {}, COLD_IMPORT)).toHaveTextContent('openai/gpt-5-mini');
     await user.hover(screen.getAllByRole('button')[7]!);
     expect(chunk.loads).toBe(1);
   });
@@ -78,7 +81,7 @@ describe('MessageCostBadge tooltip chunk', () => {
     render(<MessageCostBadge cost={GATEWAY_COST} onFocus={onFocus} />);
     await user.tab();
     expect(screen.getByRole('button')).toHaveFocus();
-    const tooltip = await screen.findByRole('tooltip');
+    const tooltip = await screen.findByRole('tooltip', {}, COLD_IMPORT);
     expect(screen.getByRole('button')).toHaveFocus();
     expect(screen.getByRole('button')).toHaveAttribute('aria-describedby', tooltip.id);
     expect(onFocus).toHaveBeenCalledTimes(1);
@@ -120,7 +123,7 @@ describe('MessageCostBadge tooltip chunk', () => {
     await user.hover(badge);
     await chunkArrived(badge);
     await user.pointer({ target: screen.getByRole('button'), coords: { x: 2, y: 2 } });
-    expect(await screen.findByRole('tooltip')).toHaveTextContent('Actual cost');
+    expect(await screen.findByRole('tooltip', {}, COLD_IMPORT)).toHaveTextContent('Actual cost');
   });
 
   it('can be preloaded, after which the first focus opens the tooltip at once', async () => {

@@ -1,10 +1,10 @@
 import * as React from 'react';
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineCredits } from '../../src/core/config.js';
 import type { MessageCostRecord } from '../../src/server/meter.js';
-import { MessageCostBadge, MessageCostBadgeView } from '../../src/react/components/message-cost-badge.js';
+import { MessageCostBadge, MessageCostBadgeView, preloadMessageCostBadgeTooltip } from '../../src/react/components/message-cost-badge.js';
 import { useCredits } from '../../src/react/credits-context.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
 import { CreditsFormatProvider, useInheritedCreditsFormat } from '../../src/react/lib/credits-format.js';
@@ -22,6 +22,11 @@ vi.mock('../../src/react/lib/credits-format.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/react/lib/credits-format.js')>();
   return { ...original, useInheritedCreditsFormat: vi.fn(original.useInheritedCreditsFormat) };
 });
+// These tests are about what the badge and its tooltip show; the tooltip's loading on first use has its own file
+// (message-cost-badge-lazy.test.tsx). Loaded up front, the first hover or focus mounts the tooltip at once.
+beforeAll(async () => {
+  expect(await preloadMessageCostBadgeTooltip()).toBe(true);
+}, 30_000);
 const badgeRenders = vi.mocked(resolveMessageAmounts);
 const connectedRenders = vi.mocked(useInheritedCreditsFormat);
 beforeEach(() => {

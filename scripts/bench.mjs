@@ -38,7 +38,7 @@ function median(values) {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
-const { GOALS } = createRequire(import.meta.url)('../.size-limit.cjs');
+const { GOALS, lazyChunksApart } = createRequire(import.meta.url)('../.size-limit.cjs');
 /** Hand-written: what the bytes are, what was done, what the goals would cost (update when the figures move). */
 const SIZE_NOTES = readFileSync(join(ROOT, 'docs/size-notes.md'), 'utf8').trim();
 /** kB = 1,000 bytes, as size-limit counts (bytes-iec), so these figures and `npm run size` agree. */
@@ -58,15 +58,9 @@ const DEPENDENCIES = ['@radix-ui/*', 'class-variance-authority', 'clsx', 'tailwi
 
 /**
  * What an import costs up front: a chunk it loads with `import()` (the badge's tooltip, on the first hover) is left
- * out, as an app's bundler splits it off. `{ lazy: true }` counts it in (the cost once it has loaded).
+ * out, as an app's bundler splits it off (the plugin size-limit uses). `{ lazy: true }` counts it in (the cost once
+ * it has loaded).
  */
-const lazyChunksApart = {
-  name: 'lazy-chunks-apart',
-  setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
-  },
-};
-
 async function gzipOf(contents, external, { lazy = false } = {}) {
   const result = await esbuild.build({
     plugins: lazy ? [] : [lazyChunksApart],

@@ -131,11 +131,9 @@ function AutumnCreditsSource({ config = defaultCreditsConfig, locale, currency, 
     navigate,
   });
   return (
-    <CreditsContext.Provider value={value}>
-      <CreditsFormatProvider config={config} locale={locale} currency={currency}>
-        {children}
-      </CreditsFormatProvider>
-    </CreditsContext.Provider>
+    <ProvideCredits value={value} config={config} locale={locale} currency={currency}>
+      {children}
+    </ProvideCredits>
   );
 }
 
@@ -167,6 +165,27 @@ function ExternalCreditsSource({
   );
   const value = useCreditsStore({ customer, loading, error: error ?? null, config, refetch, attach, navigate });
   return (
+    <ProvideCredits value={value} config={config} locale={locale} currency={currency}>
+      {children}
+    </ProvideCredits>
+  );
+}
+
+/** What both sources render: the credits state, and the config/formatters in their own slow-changing context. */
+function ProvideCredits({
+  value,
+  config,
+  locale,
+  currency,
+  children,
+}: {
+  value: CreditsContextValue;
+  config: CreditsConfig;
+  locale: string | undefined;
+  currency: string | undefined;
+  children?: React.ReactNode;
+}) {
+  return (
     <CreditsContext.Provider value={value}>
       <CreditsFormatProvider config={config} locale={locale} currency={currency}>
         {children}
@@ -189,6 +208,7 @@ interface PendingState {
 }
 
 const NO_PENDING: PendingState = { base: undefined, items: [] };
+
 /** Levels compared to tell a rebuilt customer from a new answer: a customer's balances and breakdowns nest a few deep. */
 const CUSTOMER_DEPTH = 12;
 

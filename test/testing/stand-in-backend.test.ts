@@ -88,6 +88,7 @@ describe('given startAutumnStandIn({ identify })', () => {
     const autumn = new Autumn({ secretKey: standIn.secretKey, serverURL: standIn.url, failOpen: false });
     await autumn.track({ customerId: 'user_1', featureId: FEATURE, value: 2.5, properties: { thread_id: 'a' } });
     await autumn.track({ customerId: 'user_1', featureId: FEATURE, value: 1, properties: { thread_id: 'b' } });
+    standIn.flush(); // Autumn's analytics lag
 
     const plans = await backend(standIn.url, 'listPlans');
     const usage = await backend(standIn.url, 'aggregateEvents', { featureId: FEATURE, range: '24h', filterBy: { thread_id: 'a' } });

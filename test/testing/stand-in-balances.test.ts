@@ -109,12 +109,12 @@ describe('balances.track', () => {
     expect(env.standIn.events('u').map((event) => event.value)).toEqual([5]);
   });
 
-  it('goes negative with overage_behavior overflow', async () => {
+  it('deducts it all with overage_behavior overflow: remaining floors at 0, usage counts past the grant', async () => {
     env.standIn.seedCustomer('u', { remaining: 3 });
 
     const result = await env.autumn.track({ customerId: 'u', featureId: FEATURE, value: 5, overageBehavior: 'overflow' });
 
-    expect(result.balance).toMatchObject({ remaining: -2, usage: 8002 });
+    expect(result.balance).toMatchObject({ granted: 8000, remaining: 0, usage: 8002 });
   });
 
   it('bills overage on a plan with an overage price even when capped', async () => {
@@ -122,7 +122,7 @@ describe('balances.track', () => {
 
     const result = await env.autumn.track({ customerId: 'pro', featureId: FEATURE, value: 25 });
 
-    expect(result.balance).toMatchObject({ remaining: -15, usage: 60015, overageAllowed: true });
+    expect(result.balance).toMatchObject({ granted: 60000, remaining: 0, usage: 60015, overageAllowed: true });
     expect(result.balance?.breakdown?.[0]?.price).toMatchObject({ billingMethod: 'usage_based', amount: 0.00025, maxPurchase: null });
   });
 
@@ -145,7 +145,7 @@ describe('balances.track', () => {
     expect(result.balance?.remaining).toBe(7.5);
   });
 
-  it('answers 202 with JSON for async tracking, and the balance is updated', async () => {
+  it('answers 202 with JSON for async tracking, and applies it once the queue has run', async () => {
     env.standIn.seedCustomer('u');
 
     const raw = await post(env.standIn, 'balances.track', { customer_id: 'u', feature_id: FEATURE, value: 4, async: true });
@@ -153,16 +153,19 @@ describe('balances.track', () => {
 
     expect(raw).toEqual({ status: 202, body: { customer_id: 'u', value: 4, balance: null } });
     expect(viaSdk).toMatchObject({ customerId: 'u', value: 1, balance: null });
+    expect(env.standIn.balance('u').usage).toBe(0); // queued, as on Autumn
+    env.standIn.flush();
     expect(env.standIn.balance('u').usage).toBe(5);
   });
 
-  it('tracks 1 credit when no value is given, and accepts event_name for the feature', async () => {
+  it('tracks 1 credit when no value is given; an event_name is not a feature id', async () => {
     env.standIn.seedCustomer('u');
 
     await env.autumn.track({ customerId: 'u', featureId: FEATURE });
-    await env.autumn.track({ customerId: 'u', eventName: FEATURE, value: 2 });
+    const byName = await rejection(env.autumn.track({ customerId: 'u', eventName: FEATURE, value: 2 }));
 
-    expect(env.standIn.balance('u').usage).toBe(3);
+    expect(env.standIn.balance('u').usage).toBe(1);
+    expect(byName.statusCode).toBe(404);
   });
 
   it('answers 404 for an unknown customer or feature, and 400 for a bad value or behaviour', async () => {

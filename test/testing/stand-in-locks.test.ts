@@ -55,7 +55,8 @@ describe('balance locks (check with lock, balances.finalize)', () => {
 
     const overflow = await lockCheck('over', 4, { overageBehavior: 'overflow' });
     expect(overflow.allowed).toBe(true);
-    expect(env.standIn.balance('u').remaining).toBe(-4);
+    // Autumn floors remaining at 0: the overflow shows as usage past the grant.
+    expect(env.standIn.balance('u')).toMatchObject({ granted: 8000, remaining: 0, usage: 8004 });
   });
 
   it('confirms at the reserved value', async () => {
@@ -78,7 +79,8 @@ describe('balance locks (check with lock, balances.finalize)', () => {
     expect(env.standIn.balance('u').remaining).toBe(8.765433);
     const events = env.standIn.events('u');
     expect(events.map((e) => e.value)).toEqual([4, -2.765433]);
-    expect(events[1]!.properties).toEqual({ thread_id: 't1', model: 'm' });
+    // The finalize's properties replace the lock's (Autumn: check-with-lock-properties PR-2).
+    expect(events[1]!.properties).toEqual({ model: 'm' });
   });
 
   it('confirms with override_value above the reservation: the extra is deducted too', async () => {
@@ -107,7 +109,7 @@ describe('balance locks (check with lock, balances.finalize)', () => {
     const error = await rejection(lockCheck('job_1', 1));
 
     expect(error.statusCode).toBe(409);
-    expect(JSON.parse(error.body)).toMatchObject({ code: 'lock_already_exists', message: 'A lock with this key already exists' });
+    expect(JSON.parse(error.body)).toMatchObject({ code: 'lock_already_exists', message: 'A lock with this ID already exists' });
     expect(env.standIn.balance('u').remaining).toBe(9);
   });
 
@@ -161,8 +163,9 @@ describe('balance locks (check with lock, balances.finalize)', () => {
 
   it('does not give back twice what a reset already gave back', async () => {
     env.standIn.seedCustomer('u', { remaining: 10 });
-    await lockCheck('job_1', 6); // no expiry: held until finalized
-    env.standIn.clock.set(Date.UTC(2025, 1, 1)); // the monthly reset: 8,000 again
+    env.standIn.clock.set(Date.UTC(2025, 0, 31, 23)); // an hour before the monthly reset
+    await lockCheck('job_1', 6); // no expiry: held for Autumn's default day
+    env.standIn.clock.set(Date.UTC(2025, 1, 1, 1)); // the monthly reset: 8,000 again
 
     await env.autumn.balances.finalize({ lockId: 'job_1', action: 'release' });
 

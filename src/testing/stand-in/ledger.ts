@@ -15,7 +15,7 @@
  *   not given back twice.
  */
 import { defaultPlan, findPlan, type CreditInterval, type CreditPlan, type CreditsConfig } from '../../core/config.js';
-import { creditsToUnits, unitsToCredits } from '../../core/money.js';
+import { creditUnits, unitsToString } from '../../core/decimal.js';
 import { customerNotFound, invalidInputs, invalidRequest, planNotFound, StandInApiError } from './errors.js';
 
 export type Units = bigint;
@@ -70,7 +70,27 @@ export interface EventRecord {
   readonly properties: Record<string, unknown>;
   readonly timestamp: number;
   readonly items: readonly DeductionItem[];
+  /** When it reaches `events.list` / `events.aggregate` (Autumn's analytics store lags behind the balance). */
+  readonly visibleAt: Moment;
 }
+
+/** An instant on both clocks: the stand-in's (movable) and the wall clock (real waiting). */
+export interface Moment {
+  readonly clock: number;
+  readonly wall: number;
+}
+
+export interface LedgerTiming {
+  /** The real time, for delays a test waits out: default `Date.now`. */
+  readonly wall?: () => number;
+  /** How long an event takes to reach `events.list` / `events.aggregate`. */
+  readonly eventDelayMs: number;
+  /** How long a queued (`async: true`) track waits before it is applied. */
+  readonly asyncTrackDelayMs: number;
+}
+
+/** How long Autumn keeps an idempotency key (its default; orgs can set 1 h to 30 days). */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface CustomerRecord {
   readonly id: string;
@@ -92,7 +112,9 @@ export interface LockRecord {
   readonly items: DeductionItem[];
   /** What the lock deducted. */
   readonly units: Units;
-  readonly expiresAt: number | null;
+  readonly expiresAt: number;
+  /** What expiry does: `release` for a caller-set `expires_at`, `confirm` after the default lifetime. */
+  readonly expiryAction: 'confirm' | 'release';
   readonly overageBehavior: LockOverageBehavior;
   readonly properties: Record<string, unknown>;
 }
@@ -116,8 +138,14 @@ export interface BalanceUnits {
   nextResetAt: number | null;
 }
 
+/** Autumn keeps balances to 10 decimal places (its Decimal.js rounding), whatever the kit's display precision. */
+export const AUTUMN_DECIMALS = 10;
+
 /** One day: the longest a lock may be held (Autumn refuses `expires_at` further out). */
 export const MAX_LOCK_MS = 24 * 60 * 60 * 1000;
+
+/** A lock without `expires_at` lives a day, then Autumn confirms it (the deduction stays). */
+export const DEFAULT_LOCK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /** Adds `count` months or years to a UTC instant, clamping the day (Jan 31 + 1 month = Feb 28/29). */
 export function addInterval(anchor: number, interval: CreditInterval, count: number): number {
@@ -156,22 +184,79 @@ export class Ledger {
   readonly locks = new Map<string, LockRecord>();
   readonly checkouts = new Map<string, CheckoutRecord>();
   #now: () => number;
+  #wall: () => number;
+  #timing: LedgerTiming;
   #ids = new Map<string, number>();
+  /** Queued work (`async: true` tracks), applied in order once due. */
+  #queue: { due: Moment; run: () => void }[] = [];
+  /** Idempotency keys claimed, with when they lapse (stand-in clock). */
+  #keys = new Map<string, number>();
 
-  constructor(config: CreditsConfig, now: () => number) {
+  constructor(config: CreditsConfig, now: () => number, timing: LedgerTiming = { eventDelayMs: 0, asyncTrackDelayMs: 0 }) {
     this.config = config;
-    this.places = config.creditDecimals;
+    this.places = AUTUMN_DECIMALS;
     this.#now = now;
+    this.#wall = timing.wall ?? Date.now;
+    this.#timing = timing;
   }
 
   now(): number {
     return this.#now();
   }
 
+  #after(ms: number): Moment {
+    return { clock: this.now() + ms, wall: this.#wall() + ms };
+  }
+
+  /** Whether `moment` has come, on either clock (a test may wait in real time or move the stand-in's clock). */
+  reached(moment: Moment): boolean {
+    return this.now() >= moment.clock || this.#wall() >= moment.wall;
+  }
+
+  /** Queues work to run once `asyncTrackDelayMs` has passed (at a sweep). */
+  enqueue(run: () => void): void {
+    this.#queue.push({ due: this.#after(this.#timing.asyncTrackDelayMs), run });
+  }
+
+  /** Applies every queued track now and makes every event visible: what waiting long enough does. */
+  flush(): void {
+    const queue = this.#queue.splice(0, this.#queue.length);
+    for (const job of queue) this.#runQueued(job.run);
+    const now: Moment = { clock: Number.NEGATIVE_INFINITY, wall: Number.NEGATIVE_INFINITY };
+    for (const customer of this.customers.values()) {
+      customer.events.forEach((event, index) => {
+        if (!this.reached(event.visibleAt)) customer.events[index] = { ...event, visibleAt: now };
+      });
+    }
+  }
+
+  #runQueued(run: () => void): void {
+    try {
+      run();
+    } catch {
+      // A queued track that fails (a customer deleted since, a refused reject) is dropped, as a worker would.
+    }
+  }
+
+  /**
+   * Claims an idempotency key for `IDEMPOTENCY_TTL_MS`: a key still held answers Autumn's 409
+   * `duplicate_idempotency_key`. Returns a function that gives the key back (a request that failed).
+   */
+  claimKey(key: string, shown: string): () => void {
+    const held = this.#keys.get(key);
+    if (held !== undefined && held > this.now()) {
+      throw new StandInApiError(409, 'duplicate_idempotency_key', `Another request with idempotency key ${shown} has already been received`);
+    }
+    this.#keys.set(key, this.now() + IDEMPOTENCY_TTL_MS);
+    return () => {
+      this.#keys.delete(key);
+    };
+  }
+
   nextId(prefix: string): string {
     const n = (this.#ids.get(prefix) ?? 0) + 1;
     this.#ids.set(prefix, n);
-    return `${prefix}_${String(n).padStart(4, '0')}`;
+    return `${prefix}_${String(n).padStart(8, '0')}`; // fixed width: ids sort as they were made
   }
 
   clear(): void {
@@ -179,14 +264,19 @@ export class Ledger {
     this.locks.clear();
     this.checkouts.clear();
     this.#ids.clear();
+    this.#queue = [];
+    this.#keys.clear();
   }
 
   toUnits(credits: number): Units {
-    return creditsToUnits(credits, this.places);
+    const units = creditUnits(credits, this.places);
+    if (units === null) throw invalidInputs(`${JSON.stringify(credits)} is not an amount`);
+    return units;
   }
 
+  /** Units as the JSON number Autumn answers (a float past 2^53 units, as Autumn's own are). */
   toCredits(units: Units): number {
-    return unitsToCredits(units, this.places);
+    return Number(unitsToString(units, this.places));
   }
 
   /** Parses a credit amount from a request (finite number, any sign) into units. */
@@ -201,6 +291,7 @@ export class Ledger {
 
   /** Applies resets due by now and releases expired locks. Called at the start of every request and read. */
   sweep(): void {
+    while (this.#queue.length > 0 && this.reached(this.#queue[0]!.due)) this.#runQueued(this.#queue.shift()!.run);
     const now = this.now();
     for (const customer of this.customers.values()) {
       for (const grant of customer.grants) {
@@ -213,9 +304,7 @@ export class Ledger {
       }
     }
     for (const lock of [...this.locks.values()]) {
-      if (lock.expiresAt !== null && lock.expiresAt <= now) {
-        this.finalizeLock(lock.id, { action: 'release', timestamp: lock.expiresAt });
-      }
+      if (lock.expiresAt <= now) this.expireLock(lock);
     }
   }
 
@@ -314,7 +403,8 @@ export class Ledger {
       const at = nextResetAt(grant);
       if (at !== null && (reset === null || at < reset)) reset = at;
     }
-    return { granted, usage, remaining: granted - usage, overageAllowed, nextResetAt: reset };
+    // Autumn floors `remaining` at 0; what was used past the grants shows as `usage > granted`.
+    return { granted, usage, remaining: this.available(customer), overageAllowed, nextResetAt: reset };
   }
 
   /** Credits that can be deducted without going into overage. */
@@ -339,70 +429,96 @@ export class Ledger {
   }
 
   /**
-   * Deducts `units` (> 0). `cap` deducts only what fits (everything, when overage is allowed); `overflow` deducts
-   * it all, past zero. Returns what was deducted and from which grants.
+   * Deducts `units` (> 0) under a deduction mode. A plan with an overage price takes everything (usage-based
+   * billing). Otherwise `reject` deducts all or nothing (`deducted: null` when it does not fit), `cap` deducts what
+   * fits, `overflow` deducts it all, past zero. Returns what was deducted and from which grants.
    */
-  deduct(customer: CustomerRecord, units: Units, behavior: OverageBehavior): { deducted: Units; items: DeductionItem[] } {
-    if (units <= 0n || customer.grants.length === 0) return { deducted: 0n, items: [] };
+  deduct(customer: CustomerRecord, units: Units, behavior: LockOverageBehavior): { deducted: Units | null; items: DeductionItem[] } {
+    if (units <= 0n || customer.grants.length === 0) return { deducted: units <= 0n ? 0n : null, items: [] };
     const overage = this.overageAllowed(customer);
-    const deducted = behavior === 'cap' && !overage ? min(units, this.available(customer)) : units;
+    const available = this.available(customer);
+    if (!overage && behavior === 'reject' && available < units) return { deducted: null, items: [] };
+    const deducted = behavior === 'cap' && !overage ? min(units, available) : units;
     const items: DeductionItem[] = [];
-    const take = (grant: Grant, amount: Units) => {
-      if (amount <= 0n) return;
-      grant.usage += amount;
-      const last = items[items.length - 1];
-      if (last && last.grantId === grant.id) items[items.length - 1] = { ...last, units: last.units + amount };
-      else items.push({ grantId: grant.id, cycle: grant.cycle, units: amount });
-    };
     const order = this.#deductionOrder(customer);
     let rest = deducted;
     for (const grant of order) {
       const amount = min(rest, max(0n, grant.granted - grant.usage));
-      take(grant, amount);
+      this.#move(items, grant, amount);
       rest -= amount;
     }
     if (rest > 0n) {
       const target = order.find((grant) => grant.overagePrice !== null) ?? order.find((grant) => grant.source === 'plan') ?? order[0];
-      if (target) take(target, rest);
+      if (target) this.#move(items, target, rest);
     }
     return { deducted, items };
   }
 
-  /** Gives `units` (> 0) back: first overage, then the grants in reverse deduction order; the rest as credit. */
-  refund(customer: CustomerRecord, units: Units): DeductionItem[] {
+  /** Adds `amount` (signed) to a grant's usage and to the list of what moved (merging runs on one grant). */
+  #move(items: DeductionItem[], grant: Grant, amount: Units): void {
+    if (amount === 0n) return;
+    grant.usage += amount;
+    const last = items[items.length - 1];
+    if (last && last.grantId === grant.id && last.cycle === grant.cycle && last.units > 0n === amount > 0n) {
+      items[items.length - 1] = { ...last, units: last.units + amount };
+    } else {
+      items.push({ grantId: grant.id, cycle: grant.cycle, units: amount });
+    }
+  }
+
+  /**
+   * Gives `units` (> 0) back, as Autumn refunds a negative track: first what is owed past the grants (overage),
+   * then the grants in deduction order, each only down to zero usage, so a refund never lifts a grant above what it
+   * granted; what is left over is dropped. Under `overflow` nothing is capped: the rest goes onto the first grant
+   * (remaining above granted, usage below zero). Returns the items given back (negative units).
+   */
+  refund(customer: CustomerRecord, units: Units, behavior: LockOverageBehavior = 'cap'): DeductionItem[] {
     const items: DeductionItem[] = [];
     let rest = units;
-    const give = (grant: Grant, amount: Units) => {
-      if (amount <= 0n) return;
-      grant.usage -= amount;
-      items.push({ grantId: grant.id, cycle: grant.cycle, units: -amount });
-      rest -= amount;
-    };
     const order = this.#deductionOrder(customer);
-    for (const grant of order) give(grant, min(rest, max(0n, grant.usage - grant.granted)));
-    for (const grant of [...order].reverse()) give(grant, min(rest, max(0n, grant.usage)));
+    for (const grant of order) {
+      const amount = min(rest, max(0n, grant.usage - grant.granted));
+      this.#move(items, grant, -amount);
+      rest -= amount;
+    }
+    for (const grant of order) {
+      const amount = min(rest, max(0n, grant.usage));
+      this.#move(items, grant, -amount);
+      rest -= amount;
+    }
     const first = order[0];
-    if (first) give(first, rest);
+    if (rest > 0n && behavior === 'overflow' && first) this.#move(items, first, -rest);
     return items;
   }
 
   /**
-   * Gives back up to `units` of what `items` deducted, newest first. Items of a grant that was reset (or removed)
-   * since are skipped: the reset already gave them back. Returns the items given back (negative units).
+   * Undoes up to `units` (> 0, in absolute value) of what `items` moved, newest first: a deduction is given back,
+   * a credit taken again. Items of a grant that was reset (or removed) since are skipped: the reset already
+   * cleared them. Returns the items moved now.
    */
   unwind(customer: CustomerRecord, items: readonly DeductionItem[], units: Units): DeductionItem[] {
     const back: DeductionItem[] = [];
     let rest = units;
     for (let i = items.length - 1; i >= 0 && rest > 0n; i -= 1) {
       const item = items[i]!;
-      const amount = min(rest, item.units);
+      const size = item.units < 0n ? -item.units : item.units;
+      const amount = min(rest, size);
       rest -= amount;
       const grant = customer.grants.find((candidate) => candidate.id === item.grantId);
       if (!grant || grant.cycle !== item.cycle) continue;
-      grant.usage -= amount;
-      back.push({ grantId: grant.id, cycle: grant.cycle, units: -amount });
+      this.#move(back, grant, item.units < 0n ? amount : -amount);
     }
     return back;
+  }
+
+  /** Moves a signed amount: a deduction (> 0) under `behavior`, or a refund (< 0). */
+  apply(customer: CustomerRecord, units: Units, behavior: LockOverageBehavior): { moved: Units | null; items: DeductionItem[] } {
+    if (units >= 0n) {
+      const { deducted, items } = this.deduct(customer, units, behavior);
+      return { moved: deducted, items };
+    }
+    const items = this.refund(customer, -units, behavior);
+    return { moved: items.reduce((sum, item) => sum + item.units, 0n), items };
   }
 
   // ---------------------------------------------------------------- events
@@ -420,6 +536,7 @@ export class Ledger {
       properties: { ...(event.properties ?? {}) },
       timestamp: event.timestamp ?? this.now(),
       items: event.items ?? [],
+      visibleAt: this.#after(this.#timing.eventDelayMs),
     };
     customer.events.push(record);
     return record;
@@ -427,7 +544,13 @@ export class Ledger {
 
   // ---------------------------------------------------------------- locks
 
-  /** Reserves `units` under `lockId`. Refuses an id that is still held (409, like Autumn). */
+  /**
+   * `check` with a lock: moves `units` (signed; a negative lock is a credit) under the lock's overage behaviour and
+   * keeps a receipt. As in Autumn: a lock that does not fit under `reject` answers `allowed: false` and creates no
+   * lock (checked before the id, so a duplicate id that no longer fits is refused, not a 409); a held id is 409
+   * `lock_already_exists`; a customer without the feature is refused for a positive amount and allowed for zero.
+   * The lock's event carries the amount asked for, even when `cap` moved less.
+   */
   createLock(
     customer: CustomerRecord,
     lock: {
@@ -436,41 +559,42 @@ export class Ledger {
       entityId: string | null;
       units: Units;
       behavior: LockOverageBehavior;
+      /** From `expires_at`; null: Autumn's default lifetime, after which the lock is confirmed. */
       expiresAt: number | null;
       properties: Record<string, unknown>;
     },
   ): { allowed: boolean; lock: LockRecord | null } {
-    this.assertLockFree(lock.id, lock.expiresAt);
-    const fits = this.overageAllowed(customer) || this.available(customer) >= lock.units;
-    if (lock.behavior === 'reject' && (!fits || customer.grants.length === 0)) return { allowed: false, lock: null };
-    const { deducted, items } = this.deduct(customer, lock.units, lock.behavior === 'overflow' ? 'overflow' : 'cap');
+    if (lock.expiresAt !== null && lock.expiresAt > this.now() + MAX_LOCK_MS) {
+      throw invalidRequest('Lock expires_at cannot be more than 1 day from now');
+    }
+    if (customer.grants.length === 0 && lock.units > 0n) return { allowed: false, lock: null };
+    const fits = lock.units <= 0n || this.overageAllowed(customer) || lock.behavior !== 'reject' || this.available(customer) >= lock.units;
+    if (!fits) return { allowed: false, lock: null };
+    if (this.locks.has(lock.id)) throw new StandInApiError(409, 'lock_already_exists', 'A lock with this ID already exists');
+    const { moved, items } = this.apply(customer, lock.units, lock.behavior);
     const record: LockRecord = {
       id: lock.id,
       customerId: customer.id,
       entityId: lock.entityId,
       featureId: lock.featureId,
       items,
-      units: deducted,
-      expiresAt: lock.expiresAt,
+      units: moved ?? 0n,
+      expiresAt: lock.expiresAt ?? this.now() + DEFAULT_LOCK_LIFETIME_MS,
+      expiryAction: lock.expiresAt === null ? 'confirm' : 'release',
       overageBehavior: lock.behavior,
       properties: lock.properties,
     };
     this.locks.set(lock.id, record);
-    this.recordEvent(customer, { featureId: lock.featureId, entityId: lock.entityId, units: deducted, properties: lock.properties, items });
+    this.recordEvent(customer, { featureId: lock.featureId, entityId: lock.entityId, units: lock.units, properties: lock.properties, items });
     return { allowed: true, lock: record };
   }
 
-  assertLockFree(lockId: string, expiresAt: number | null): void {
-    if (lockId.length === 0 || lockId.length > 256) throw invalidRequest('lock_id must be 1 to 256 characters');
-    if (expiresAt !== null && expiresAt > this.now() + MAX_LOCK_MS) {
-      throw invalidRequest('Lock expires_at cannot be more than 1 day from now');
-    }
-    if (this.locks.has(lockId)) throw new StandInApiError(409, 'lock_already_exists', 'A lock with this key already exists');
-  }
-
   /**
-   * Confirms (optionally at `overrideUnits`) or releases a held lock. The lock is gone afterwards: finalizing it
-   * again answers Autumn's `Lock not found for ID` (400 invalid_request).
+   * Confirms (at `overrideUnits`, or at what the lock moved) or releases a held lock, with Autumn's split: the part
+   * of the lock not kept is unwound from the grants it came from, newest first; a final value beyond the lock (or
+   * of the other sign) is moved afresh under the lock's overage behaviour. The finalize event is `final - lock`
+   * (none when equal), with the finalize's `properties` if given, else the lock's. The lock is gone afterwards and
+   * its id free: finalizing it again answers `Lock not found for ID` (400 invalid_request).
    */
   finalizeLock(
     lockId: string,
@@ -478,26 +602,50 @@ export class Ledger {
   ): void {
     const lock = this.locks.get(lockId);
     if (!lock) throw invalidRequest(`Lock not found for ID: ${lockId}`);
-    this.locks.delete(lockId);
     const customer = this.customers.get(lock.customerId);
-    if (!customer) return;
-    const finalUnits = params.action === 'release' ? 0n : (params.overrideUnits ?? lock.units);
-    const delta = finalUnits - lock.units;
-    if (delta === 0n) return;
-    let items: DeductionItem[];
-    if (delta < 0n) {
-      items = this.unwind(customer, lock.items, -delta);
-    } else {
-      items = this.deduct(customer, delta, lock.overageBehavior === 'overflow' ? 'overflow' : 'cap').items;
+    if (!customer) {
+      this.locks.delete(lockId);
+      return;
     }
+    const held = lock.units;
+    const final = params.action === 'release' ? 0n : (params.overrideUnits ?? held);
+    if (final === held) {
+      this.locks.delete(lockId);
+      return;
+    }
+    const abs = (value: Units) => (value < 0n ? -value : value);
+    let unwind: Units;
+    let extra: Units;
+    if (held === 0n) [unwind, extra] = [0n, final];
+    else if (final === 0n) [unwind, extra] = [abs(held), 0n];
+    else if (held > 0n !== final > 0n) [unwind, extra] = [abs(held), final];
+    else if (abs(final) >= abs(held)) [unwind, extra] = [0n, final - held];
+    else [unwind, extra] = [abs(held) - abs(final), 0n];
+
+    if (extra > 0n && lock.overageBehavior === 'reject' && !this.overageAllowed(customer)) {
+      // The lock's own mode governs the extra: under `reject` it must fit (after re-taking a negative lock's credit),
+      // else nothing moves and the lock stays open (Autumn's balance engine, computeFinalize).
+      if (this.available(customer) < extra + (held < 0n ? -held : 0n)) {
+        throw new StandInApiError(400, 'insufficient_balance', `Insufficient balance to confirm lock ${lockId} at ${this.toCredits(final)}`);
+      }
+    }
+    this.locks.delete(lockId);
+    const items = unwind > 0n ? this.unwind(customer, lock.items, unwind) : [];
+    if (extra !== 0n) items.push(...this.apply(customer, extra, lock.overageBehavior).items);
     this.recordEvent(customer, {
       featureId: lock.featureId,
       entityId: lock.entityId,
-      units: delta,
-      properties: { ...lock.properties, ...(params.properties ?? {}) },
+      units: final - held,
+      properties: params.properties ?? lock.properties,
       ...(params.timestamp === undefined ? {} : { timestamp: params.timestamp }),
       items,
     });
+  }
+
+  /** A lock past its expiry: released if the caller set `expires_at`, confirmed silently after the default lifetime. */
+  expireLock(lock: LockRecord): void {
+    if (lock.expiryAction === 'release') this.finalizeLock(lock.id, { action: 'release', timestamp: lock.expiresAt });
+    else this.locks.delete(lock.id);
   }
 
   // ---------------------------------------------------------------- checkout
@@ -532,6 +680,6 @@ export class Ledger {
   static lockBehavior(value: unknown): LockOverageBehavior {
     if (value === undefined || value === null) return 'reject';
     if (value === 'reject' || value === 'cap' || value === 'overflow') return value;
-    throw invalidInputs(`lock.overage_behavior must be "cap" or "overflow", got ${JSON.stringify(value)}`);
+    throw invalidInputs(`lock.overage_behavior: Invalid option: expected one of "reject"|"cap"|"overflow"`);
   }
 }

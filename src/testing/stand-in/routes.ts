@@ -4,7 +4,8 @@
  */
 import type { CreditPlan } from '../../core/config.js';
 import { featureNotFound, invalidInputs, invalidRequest, StandInApiError } from './errors.js';
-import { cycleStart, Ledger, type CustomerRecord, type EventRecord, type Units } from './ledger.js';
+import { cycleStart, nextResetAt, Ledger, type CustomerRecord, type EventRecord, type DeductionItem, type LockOverageBehavior, type Units } from './ledger.js';
+import type { ApiVersion } from './version.js';
 import { balanceJson, customerJson, eventJson, planJson, trackDeductionsJson } from './wire.js';
 
 type Json = Record<string, unknown>;
@@ -15,6 +16,9 @@ export interface RouteContext {
   readonly origin: string;
   readonly autoCreateCustomers: boolean;
   readonly autoCompleteCheckout: boolean;
+  /** Event names that address the credit feature in `track` (its `event_names`). */
+  readonly eventNames: readonly string[];
+  readonly apiVersion: ApiVersion;
 }
 
 export interface RouteResult {
@@ -22,7 +26,10 @@ export interface RouteResult {
   body: unknown;
 }
 
-type Route = (ctx: RouteContext, body: Json) => RouteResult;
+/** Claims a body `idempotency_key` for the rest of this request (released if the request fails). */
+type ClaimKey = (key: string) => void;
+
+type Route = (ctx: RouteContext, body: Json, claimKey: ClaimKey) => RouteResult;
 
 const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
 
@@ -66,41 +73,67 @@ function customerFor(ctx: RouteContext, customerId: string): CustomerRecord {
   return ctx.ledger.requireCustomer(customerId);
 }
 
+/** Autumn's `lock` params: `enabled` the literal `true`, `lock_id` 1..256 chars, `expires_at` epoch ms. */
 function lockParams(body: Json) {
   const lock = optObj(body, 'lock');
-  if (!lock || lock.enabled !== true) return null;
-  const id = str(lock, 'lock_id');
+  if (!lock) return null;
+  if (lock.enabled !== true) throw invalidInputs('lock.enabled: Invalid input: expected true');
+  const id = lock.lock_id;
+  if (typeof id !== 'string') throw invalidInputs(`lock.lock_id: must be a string (received ${id === undefined ? 'undefined' : typeof id})`);
+  if (id.length > 256) throw invalidInputs('lock.lock_id: Too big: expected string to have <=256 characters');
   const expiresAt = optNum(lock, 'expires_at') ?? null;
   return { id, expiresAt, behavior: Ledger.lockBehavior(lock.overage_behavior) };
+}
+
+/** Customer ids on the `customers.*` routes (Autumn's CustomerIdSchema); track and check take any string. */
+const CUSTOMER_ID = /^[a-zA-Z0-9_:-]+$/;
+
+function customerIdParam(value: unknown): string {
+  if (typeof value !== 'string') throw invalidInputs(`customer_id: must be a string (received ${value === undefined ? 'undefined' : typeof value})`);
+  if (value === '') throw invalidInputs("customer_id: can't be an empty string");
+  if (!CUSTOMER_ID.test(value)) {
+    const rest = 'Use only letters, numbers, underscores, hyphens, and colons.';
+    const what = value.includes('@') ? 'cannot contain @ symbol' : /\s/.test(value) ? 'cannot contain spaces' : value.includes('.') ? 'cannot contain periods' : `cannot contain '${[...value].find((c) => !/[a-zA-Z0-9_:-]/.test(c))}'`;
+    throw invalidInputs(`customer_id: ${what}. ${rest}`);
+  }
+  return value;
+}
+
+/** Autumn validates emails with zod's `z.email({ pattern: z.regexes.unicodeEmail })`. */
+const EMAIL = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
+
+function emailParam(body: Json): string | undefined {
+  const email = optStr(body, 'email');
+  if (email !== undefined && !EMAIL.test(email)) throw invalidInputs('email: not a valid email address');
+  return email;
 }
 
 // ------------------------------------------------------------------ customers
 
 const getOrCreateCustomer: Route = (ctx, body) => {
-  const id = body.customer_id;
-  if (typeof id !== 'string' || id.length === 0) {
-    throw invalidInputs('customer_id is required (the stand-in does not create anonymous customers)');
-  }
+  if (body.customer_id === null) throw invalidInputs('customer_id: the stand-in does not create anonymous customers (null id)');
+  const id = customerIdParam(body.customer_id);
+  const email = emailParam(body);
   const expand = Array.isArray(body.expand) ? body.expand.filter((item): item is string => typeof item === 'string') : [];
   let customer = ctx.ledger.getCustomer(id);
   if (!customer) {
     const planId = optStr(body, 'auto_enable_plan_id');
     customer = ctx.ledger.createCustomer(id, {
       name: optStr(body, 'name') ?? null,
-      email: optStr(body, 'email') ?? null,
+      email: email ?? null,
       metadata: optObj(body, 'metadata') ?? null,
       ...(planId === undefined ? {} : { planId }),
     });
   } else {
     // Autumn fills in a name / email given later for a customer that had none.
     customer.name ??= optStr(body, 'name') ?? null;
-    customer.email ??= optStr(body, 'email') ?? null;
+    customer.email ??= email ?? null;
   }
   return ok(customerJson(ctx.ledger, customer, expand));
 };
 
 const getCustomer: Route = (ctx, body) => {
-  const customer = ctx.ledger.requireCustomer(str(body, 'customer_id'));
+  const customer = ctx.ledger.requireCustomer(customerIdParam(body.customer_id));
   const expand = Array.isArray(body.expand) ? body.expand.filter((item): item is string => typeof item === 'string') : [];
   return ok(customerJson(ctx.ledger, customer, expand));
 };
@@ -111,17 +144,17 @@ const check: Route = (ctx, body) => {
   const customerId = str(body, 'customer_id');
   const featureId = str(body, 'feature_id');
   requireFeature(ctx, featureId);
-  const customer = customerFor(ctx, customerId);
   const entityId = optStr(body, 'entity_id') ?? null;
-  const required = body.required_balance === undefined || body.required_balance === null ? 1 : body.required_balance;
+  const required = body.required_balance ?? body.required_quantity ?? 1;
   const requiredUnits = ctx.ledger.parseAmount(required, 'required_balance');
   const properties = optObj(body, 'properties') ?? {};
-  const ledger = ctx.ledger;
   const lock = lockParams(body);
+  const customer = customerFor(ctx, customerId);
+  const ledger = ctx.ledger;
 
   let allowed: boolean;
   if (lock) {
-    const result = ledger.createLock(customer, {
+    allowed = ledger.createLock(customer, {
       id: lock.id,
       featureId,
       entityId,
@@ -129,16 +162,16 @@ const check: Route = (ctx, body) => {
       behavior: lock.behavior,
       expiresAt: lock.expiresAt,
       properties,
-    });
-    allowed = result.allowed;
+    }).allowed;
+  } else if (customer.grants.length === 0) {
+    allowed = false;
+  } else if (body.send_event === true) {
+    // Autumn runs a track of `required_balance` with its internal `reject`: all or nothing.
+    const { moved, items } = ledger.apply(customer, requiredUnits, 'reject');
+    allowed = moved !== null;
+    if (allowed) ledger.recordEvent(customer, { featureId, entityId, units: requiredUnits, properties, items });
   } else {
-    allowed =
-      customer.grants.length > 0 &&
-      (requiredUnits <= 0n || ledger.overageAllowed(customer) || ledger.available(customer) >= requiredUnits);
-    if (allowed && body.send_event === true && requiredUnits > 0n) {
-      const { items } = ledger.deduct(customer, requiredUnits, 'overflow');
-      ledger.recordEvent(customer, { featureId, entityId, units: requiredUnits, properties, items });
-    }
+    allowed = requiredUnits <= 0n || ledger.overageAllowed(customer) || ledger.available(customer) >= requiredUnits;
   }
   return ok({
     allowed,
@@ -150,79 +183,102 @@ const check: Route = (ctx, body) => {
   });
 };
 
-function overageBehavior(body: Json): 'cap' | 'overflow' {
+function overageBehavior(body: Json): LockOverageBehavior {
   const value = body.overage_behavior;
-  if (value === undefined || value === null || value === 'cap') return 'cap';
-  if (value === 'overflow') return 'overflow';
-  throw invalidInputs(`overage_behavior must be "cap" or "overflow", got ${JSON.stringify(value)}`);
+  if (value === undefined || value === null) return 'cap';
+  if (value === 'cap' || value === 'overflow' || value === 'reject') return value;
+  throw invalidInputs('overage_behavior: must be one of: cap, overflow');
 }
 
-const track: Route = (ctx, body) => {
+/** The feature a track addresses: `feature_id`, or the features whose `event_names` hold `event_name` (exactly one). */
+function trackFeature(ctx: RouteContext, body: Json): { featureId: string; eventName: string | undefined } {
+  const featureId = optStr(body, 'feature_id');
+  const eventName = optStr(body, 'event_name');
+  if ((featureId === undefined) === (eventName === undefined)) {
+    throw invalidInputs('input: Either feature_id or event_name must be provided');
+  }
+  if (featureId !== undefined) {
+    requireFeature(ctx, featureId);
+    return { featureId, eventName };
+  }
+  if (eventName === '') throw invalidInputs('event_name: cannot be empty');
+  if (!ctx.eventNames.includes(eventName!)) {
+    throw new StandInApiError(404, 'invalid_request', `No features found for event name: ${eventName}`);
+  }
+  return { featureId: ctx.ledger.config.featureId, eventName };
+}
+
+/** `timestamp`: a positive integer of epoch ms, not in the future. */
+function trackTimestamp(ctx: RouteContext, body: Json): number | undefined {
+  const timestamp = optNum(body, 'timestamp');
+  if (timestamp === undefined) return undefined;
+  if (!Number.isSafeInteger(timestamp) || timestamp <= 0) throw invalidInputs('timestamp: must be a positive integer (epoch ms)');
+  if (timestamp > ctx.ledger.now()) throw invalidInputs('timestamp: timestamp cannot be in the future');
+  return timestamp;
+}
+
+const track: Route = (ctx, body, claimKey) => {
   const ledger = ctx.ledger;
   const customerId = str(body, 'customer_id');
-  const featureId = optStr(body, 'feature_id') ?? optStr(body, 'event_name');
-  if (featureId === undefined) throw invalidInputs('feature_id or event_name is required');
-  requireFeature(ctx, featureId);
+  const { featureId, eventName } = trackFeature(ctx, body);
+  const idempotencyKey = optStr(body, 'idempotency_key');
   const behavior = overageBehavior(body);
-  const value = body.value === undefined || body.value === null ? 1 : body.value;
+  if (behavior === 'reject' && eventName !== undefined) {
+    throw invalidRequest('overage_behavior "reject" is not supported with event_name. Use feature_id or set overage_behavior to "cap".');
+  }
+  const value = body.value ?? 1;
   const units = ledger.parseAmount(value, 'value');
   const entityId = optStr(body, 'entity_id') ?? null;
   const properties = optObj(body, 'properties') ?? {};
-  const timestamp = optNum(body, 'timestamp');
-  const lock = lockParams(body);
-  const customer = customerFor(ctx, customerId);
+  const timestamp = trackTimestamp(ctx, body);
+  // Autumn claims the body key after validation and the feature look-up, before anything is applied.
+  if (idempotencyKey !== undefined) claimKey(idempotencyKey);
+  const echo = { customer_id: customerId, ...(entityId === null ? {} : { entity_id: entityId }), ...(eventName === undefined ? {} : { event_name: eventName }) };
 
-  let items;
-  if (lock) {
-    if (units < 0n) throw invalidRequest('A lock cannot hold a negative value');
-    ledger.createLock(customer, {
-      id: lock.id,
-      featureId,
-      entityId,
-      units,
-      behavior,
-      expiresAt: lock.expiresAt,
-      properties,
-    });
-    items = ledger.locks.get(lock.id)?.items ?? [];
-  } else {
-    items = units >= 0n ? ledger.deduct(customer, units, behavior).items : ledger.refund(customer, -units);
-    ledger.recordEvent(customer, {
-      featureId,
-      entityId,
-      units,
-      properties,
-      ...(timestamp === undefined ? {} : { timestamp }),
-      items,
-    });
-  }
+  const apply = (customer: CustomerRecord) => {
+    const { moved, items } = ledger.apply(customer, units, behavior);
+    if (moved === null) throw new StandInApiError(400, 'insufficient_balance', `Insufficient balance to deduct ${String(value)} from feature ${featureId}`);
+    ledger.recordEvent(customer, { featureId, entityId, units, properties, ...(timestamp === undefined ? {} : { timestamp }), items });
+    return items;
+  };
 
   if (body.async === true) {
-    // Autumn enqueues and answers 202 before the balance is known; the stand-in applies it at once, so a read
-    // right after sees it.
-    return ok({ customer_id: customer.id, ...(entityId === null ? {} : { entity_id: entityId }), value, balance: null }, 202);
+    // Autumn checks the feature, queues the track and answers 202 before the balance is known; its worker
+    // applies it later (here: after `asyncTrackDelayMs`, or at `flush()`).
+    ledger.enqueue(() => {
+      const customer = ledger.getCustomer(customerId) ?? (ctx.autoCreateCustomers ? ledger.createCustomer(customerId) : undefined);
+      if (customer) apply(customer);
+    });
+    return ok({ ...echo, value, balance: null }, 202);
   }
-  return ok({
-    customer_id: customer.id,
-    ...(entityId === null ? {} : { entity_id: entityId }),
-    value,
-    balance: balanceJson(ledger, customer),
-    deductions: trackDeductionsJson(ledger, customer, items),
-  });
+  const customer = customerFor(ctx, customerId);
+  const lock = lockParams(body);
+  let items: readonly DeductionItem[];
+  if (lock) {
+    // A track with a lock holds the value like a check with a lock (under the lock's, else the track's, behaviour).
+    const behaviorOfLock = (optObj(body, 'lock')?.overage_behavior ?? null) === null ? behavior : lock.behavior;
+    const held = ledger.createLock(customer, { id: lock.id, featureId, entityId, units, behavior: behaviorOfLock, expiresAt: lock.expiresAt, properties });
+    if (!held.allowed) throw new StandInApiError(400, 'insufficient_balance', `Insufficient balance to deduct ${String(value)} from feature ${featureId}`);
+    items = held.lock?.items ?? [];
+  } else {
+    items = apply(customer);
+  }
+  return ok({ ...echo, value, balance: balanceJson(ledger, customer), deductions: trackDeductionsJson(ledger, customer, items) });
 };
 
 const finalize: Route = (ctx, body) => {
-  const lockId = str(body, 'lock_id');
+  const lockId = body.lock_id;
+  if (typeof lockId !== 'string') throw invalidInputs(`lock_id: must be a string (received ${lockId === undefined ? 'undefined' : typeof lockId})`);
   const action = body.action;
-  if (action !== 'confirm' && action !== 'release') {
-    throw invalidInputs(`action must be "confirm" or "release", got ${JSON.stringify(action)}`);
-  }
+  if (action !== 'confirm' && action !== 'release') throw invalidInputs('action: must be one of: confirm, release');
   const override = optNum(body, 'override_value');
-  if (override !== undefined && override < 0) throw invalidInputs('override_value must not be negative');
+  if (override !== undefined && action === 'release') {
+    throw invalidInputs('override_value: override_value cannot be provided when action is release');
+  }
   const properties = optObj(body, 'properties');
   ctx.ledger.finalizeLock(lockId, {
     action,
-    ...(override === undefined || action === 'release' ? {} : { overrideUnits: ctx.ledger.toUnits(override) }),
+    ...(override === undefined ? {} : { overrideUnits: ctx.ledger.toUnits(override) }),
     ...(properties ? { properties } : {}),
   });
   return ok({ success: true });
@@ -247,7 +303,7 @@ const attach: Route = (ctx, body) => {
   const customer = customerFor(ctx, str(body, 'customer_id'));
   const plan = ledger.requirePlan(str(body, 'plan_id'));
   if (plan.kind !== 'top_up' && customer.subscription?.planId === plan.id) {
-    throw new StandInApiError(400, 'plan_already_attached', `Plan ${plan.id} is already attached to customer ${customer.id}`);
+    throw new StandInApiError(409, 'plan_already_attached', `Plan ${plan.id} is already attached to customer ${customer.id}`);
   }
   const packs = plan.kind === 'top_up' ? packsFor(ctx, plan, body) : 1;
   const entityId = optStr(body, 'entity_id');
@@ -301,80 +357,135 @@ const listPlans: Route = (ctx, body) => {
 
 // ------------------------------------------------------------------ events
 
-/** `filter_by` keys may be `thread_id` or `properties.thread_id`. */
-function propertyKey(key: string): string {
-  return key.startsWith('properties.') ? key.slice('properties.'.length) : key;
+/** A property path segment, as Autumn's analytics queries allow them. */
+const PROPERTY_SEGMENT = /^[a-zA-Z0-9_]+$/;
+
+function propertyPath(path: string): string[] {
+  const segments = path.split('.');
+  if (!segments.every((segment) => PROPERTY_SEGMENT.test(segment))) {
+    throw invalidInputs('Invalid property path. Should only contain alphanumeric and underscore characters.');
+  }
+  return segments;
 }
 
-function matchesProperties(event: EventRecord, filter: Json | undefined): boolean {
-  if (!filter) return true;
-  return Object.entries(filter).every(([key, expected]) => {
-    const actual = event.properties[propertyKey(key)];
-    return actual !== undefined && actual !== null && String(actual) === String(expected);
+function propertyAt(properties: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = properties;
+  for (const segment of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+/** `filter_by`: bare property keys (`{ thread_id: "t1" }`), at most 5. */
+function filterBy(body: Json): Array<[string[], string]> | undefined {
+  const filter = optObj(body, 'filter_by');
+  if (!filter) return undefined;
+  const entries = Object.entries(filter);
+  if (entries.length > 5) throw invalidInputs('filter_by supports a maximum of 5 filters');
+  return entries.map(([key, value]) => {
+    if (typeof value !== 'string') throw invalidInputs(`filter_by.${key}: must be a string (received ${typeof value})`);
+    return [propertyPath(key), value];
   });
 }
 
-function featureIds(ctx: RouteContext, value: unknown, required: boolean): string[] | undefined {
+function matchesFilter(event: EventRecord, filter: Array<[string[], string]> | undefined): boolean {
+  if (!filter) return true;
+  return filter.every(([path, expected]) => {
+    const actual = propertyAt(event.properties, path);
+    return actual !== undefined && actual !== null && String(actual) === expected;
+  });
+}
+
+function featureIds(value: unknown, required: boolean): string[] | undefined {
   if (value === undefined || value === null) {
-    if (required) throw invalidInputs('feature_id is required');
+    if (required) throw invalidInputs('feature_id: Invalid input');
     return undefined;
   }
   const ids = Array.isArray(value) ? value : [value];
-  for (const id of ids) {
-    if (typeof id !== 'string') throw invalidInputs('feature_id must be a string or an array of strings');
-    requireFeature(ctx, id);
-  }
+  if (ids.length === 0 || !ids.every((id) => typeof id === 'string' && id.length > 0)) throw invalidInputs('feature_id: Invalid input');
+  // Autumn does not check that the features exist: an unknown one just has no events.
   return ids as string[];
 }
 
-function customRange(body: Json): { start: number; end: number } | undefined {
-  const range = optObj(body, 'custom_range');
-  if (!range) return undefined;
-  const start = optNum(range, 'start');
-  const end = optNum(range, 'end');
-  return { start: start ?? Number.NEGATIVE_INFINITY, end: end ?? Number.POSITIVE_INFINITY };
+/** Events that have reached Autumn's analytics store (see `eventDelayMs`). */
+function visibleEvents(ctx: RouteContext, customers: Iterable<CustomerRecord>): { customer: CustomerRecord; event: EventRecord }[] {
+  const found: { customer: CustomerRecord; event: EventRecord }[] = [];
+  for (const customer of customers) {
+    for (const event of customer.events) if (ctx.ledger.reached(event.visibleAt)) found.push({ customer, event });
+  }
+  return found;
 }
 
-function allEvents(ctx: RouteContext, customerId: string | undefined): { customer: CustomerRecord; event: EventRecord }[] {
-  const customers = customerId === undefined ? [...ctx.ledger.customers.values()] : [ctx.ledger.requireCustomer(customerId)];
-  return customers.flatMap((customer) => customer.events.map((event) => ({ customer, event })));
-}
-
+const DEFAULT_LIST_LIMIT = 50;
 const MAX_LIST_LIMIT = 5000;
 
+/** Autumn's keyset cursor: base64url of `{ v: 0, id, t }`, the last event of a page. */
+function encodeCursor(event: EventRecord): string {
+  const bytes = new TextEncoder().encode(JSON.stringify({ v: 0, id: event.id, t: event.timestamp * 1000 }));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function decodeCursor(cursor: string): { id: string; t: number } | null {
+  if (cursor === '') return null;
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new StandInApiError(400, 'invalid_cursor', 'cursor is not valid base64url');
+  let payload: unknown;
+  try {
+    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+  } catch {
+    throw new StandInApiError(400, 'invalid_cursor', 'cursor payload is not valid JSON');
+  }
+  const shape = payload as { v?: unknown; id?: unknown; t?: unknown } | null;
+  if (!shape || shape.v !== 0 || typeof shape.id !== 'string' || typeof shape.t !== 'number') {
+    throw new StandInApiError(400, 'invalid_cursor', 'cursor shape mismatch: expected { v: 0, id, t }');
+  }
+  return { id: shape.id, t: shape.t / 1000 };
+}
+
+/** Newest first, then by id (descending), as Autumn orders events. */
+function newestFirst(a: EventRecord, b: EventRecord): number {
+  return b.timestamp - a.timestamp || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
 /**
- * `events.list`, newest first, paged by an opaque cursor. Besides Autumn's filters (customer, entity, feature,
- * custom_range) it takes a stand-in extension `properties` (or `filter_by`): `{ thread_id: "t1" }`, which the SDK
- * does not send (use `events.aggregate`'s `filter_by` there) but a raw request can.
+ * `events.list` (API 2.3+ shape): newest first, paged by a keyset cursor, filters on customer, entity, feature,
+ * `custom_range` (inclusive bounds) and `filter_by`. An unknown customer is an empty list, as on Autumn.
  */
 const listEvents: Route = (ctx, body) => {
   const customerId = optStr(body, 'customer_id');
   const entityId = optStr(body, 'entity_id');
-  const features = featureIds(ctx, body.feature_id, false);
-  const range = customRange(body);
-  const filter = optObj(body, 'properties') ?? optObj(body, 'filter_by');
-  const limitValue = optNum(body, 'limit') ?? 50;
-  const limit = Math.max(1, Math.min(MAX_LIST_LIMIT, Math.floor(limitValue)));
-  const cursor = optStr(body, 'start_cursor') ?? '';
-  const offset = cursor === '' ? 0 : Number.parseInt(cursor, 10);
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new StandInApiError(400, 'invalid_cursor', `Invalid cursor ${JSON.stringify(cursor)}`);
+  const features = featureIds(body.feature_id, false);
+  const range = optObj(body, 'custom_range');
+  const start = range ? (optNum(range, 'start') ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY;
+  const end = range ? (optNum(range, 'end') ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+  const filter = filterBy(body);
+  const limitValue = optNum(body, 'limit') ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isInteger(limitValue) || limitValue < 1 || limitValue > MAX_LIST_LIMIT) {
+    throw invalidInputs(`limit: must be an integer from 1 to ${MAX_LIST_LIMIT}`);
   }
-  const matching = allEvents(ctx, customerId)
+  const after = decodeCursor(optStr(body, 'start_cursor') ?? '');
+  const customers =
+    customerId === undefined ? ctx.ledger.customers.values() : [ctx.ledger.getCustomer(customerId)].filter((c): c is CustomerRecord => c !== undefined);
+  const matching = visibleEvents(ctx, customers)
     .filter(({ event }) => entityId === undefined || event.entityId === entityId)
     .filter(({ event }) => !features || features.includes(event.featureId))
-    .filter(({ event }) => !range || (event.timestamp >= range.start && event.timestamp < range.end))
-    .filter(({ event }) => matchesProperties(event, filter))
-    .sort((a, b) => b.event.timestamp - a.event.timestamp || (a.event.id < b.event.id ? 1 : -1));
-  const page = matching.slice(offset, offset + limit);
-  const next = offset + limit < matching.length ? String(offset + limit) : null;
+    .filter(({ event }) => event.timestamp >= start && event.timestamp <= end)
+    .filter(({ event }) => matchesFilter(event, filter))
+    .filter(({ event }) => !after || event.timestamp < after.t || (event.timestamp === after.t && event.id < after.id))
+    .sort((a, b) => newestFirst(a.event, b.event));
+  const page = matching.slice(0, limitValue);
+  const last = page[page.length - 1];
+  const next = matching.length > limitValue && last ? encodeCursor(last.event) : null;
   return ok({ list: page.map(({ customer, event }) => eventJson(ctx.ledger, customer, event)), next_cursor: next });
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RANGE_MS: Record<string, number> = { '24h': DAY_MS, '7d': 7 * DAY_MS, '30d': 30 * DAY_MS, '90d': 90 * DAY_MS };
+const RANGES = ['24h', '7d', '30d', '90d', 'last_cycle', '1bc', '3bc'];
 const DEFAULT_MAX_GROUPS = 9;
 const MAX_BINS = 10_000;
+const GROUP_COLUMNS = ['$customer_id', '$entity_id', '$plan_id', '$feature_id'];
 
 function binStart(time: number, bin: string): number {
   const date = new Date(time);
@@ -402,96 +513,123 @@ function nextBin(start: number, bin: string): number {
   return start + DAY_MS;
 }
 
-/** The window of a `range` (or `custom_range`): rolling windows end now; billing cycles follow the plan grant. */
+/**
+ * The window of a `range` (default `1bc`) or `custom_range`. Rolling windows end now. `1bc` / `3bc` are one or three
+ * billing cycles long, ending now (not the current period: Autumn takes the cycle's length); `last_cycle` is the
+ * previous period. A customer without a resetting plan (or no customer) falls back to one day, as on Autumn.
+ */
 function aggregateWindow(ctx: RouteContext, body: Json, customer: CustomerRecord | undefined): { start: number; end: number } {
   const now = ctx.ledger.now();
-  const custom = customRange(body);
+  const custom = optObj(body, 'custom_range');
   const range = optStr(body, 'range');
-  if (custom && range) throw invalidInputs('Provide either range or custom_range, not both');
+  if (range !== undefined && !RANGES.includes(range)) throw invalidInputs(`range: must be one of: ${RANGES.join(', ')}`);
   if (custom) {
-    if (!Number.isFinite(custom.start) || !Number.isFinite(custom.end) || custom.end <= custom.start) {
-      throw invalidInputs('custom_range needs start < end (epoch ms)');
-    }
-    return custom;
+    const start = custom.start;
+    const end = custom.end;
+    if (typeof start !== 'number' || typeof end !== 'number') throw invalidInputs('custom_range: start and end must be numbers (epoch ms)');
+    if (range !== undefined && start && end) throw invalidInputs('custom_range.range: Only one of range or custom_range may be provided');
+    if (!(start < end)) throw invalidInputs('custom_range: start must be before end');
+    return { start, end };
   }
-  const rolling = RANGE_MS[range ?? '30d'];
+  const rolling = RANGE_MS[range ?? '1bc'];
   if (rolling !== undefined) return { start: now - rolling, end: now + 1 };
-  if (range === '1bc' || range === '3bc' || range === 'last_cycle') {
-    const grant = customer?.grants.find((candidate) => candidate.source === 'plan' && candidate.interval !== 'one_off');
-    if (!grant) return { start: now - RANGE_MS['30d']!, end: now + 1 };
-    const current = cycleStart(grant);
-    if (range === '1bc') return { start: current, end: now + 1 };
-    const cycles = range === '3bc' ? 2 : 1;
-    const earlier = { ...grant, cycle: Math.max(0, grant.cycle - cycles) };
-    const start = grant.cycle - cycles < 0 ? grant.anchor - (cycles - grant.cycle) * 31 * DAY_MS : cycleStart(earlier);
-    return { start, end: range === 'last_cycle' ? current : now + 1 };
+  const grant = customer?.grants.find((candidate) => candidate.source === 'plan' && candidate.interval !== 'one_off');
+  if (!grant) return { start: now - DAY_MS, end: now + 1 };
+  const current = cycleStart(grant);
+  const cycle = nextResetAt(grant)! - current;
+  if (range === 'last_cycle') {
+    if (grant.cycle === 0) return { start: current, end: now + 1 };
+    return { start: cycleStart({ ...grant, cycle: grant.cycle - 1 }), end: current };
   }
-  throw invalidInputs(`range must be one of 24h, 7d, 30d, 90d, last_cycle, 1bc, 3bc; got ${JSON.stringify(range)}`);
+  return { start: now - (range === '3bc' ? 3 : 1) * cycle, end: now + 1 };
 }
 
-function groupValue(event: EventRecord, groupBy: string): string | undefined {
-  if (groupBy === '$customer_id') return event.customerId;
-  if (groupBy === '$entity_id') return event.entityId ?? undefined;
-  if (groupBy === '$feature_id') return event.featureId;
-  const value = event.properties[propertyKey(groupBy)];
+function groupBy(body: Json): string | undefined {
+  const value = optStr(body, 'group_by');
+  if (value === undefined) return undefined;
+  if (value.startsWith('properties.')) {
+    propertyPath(value.slice('properties.'.length));
+    return value;
+  }
+  if (!GROUP_COLUMNS.includes(value)) {
+    throw invalidInputs('group_by: group_by must start with "properties." or be "$customer_id", "$entity_id", "$plan_id", or "$feature_id"');
+  }
+  if (value === '$feature_id' && body.aggregate_on !== 'deducted') {
+    throw invalidInputs('group_by: group_by "$feature_id" requires aggregate_on to be "deducted"');
+  }
+  return value;
+}
+
+function groupValue(customer: CustomerRecord, event: EventRecord, group: string): string | undefined {
+  if (group === '$customer_id') return event.customerId;
+  if (group === '$entity_id') return event.entityId ?? undefined;
+  if (group === '$feature_id') return event.featureId;
+  if (group === '$plan_id') {
+    const grant = customer.grants.find((candidate) => candidate.id === event.items[0]?.grantId);
+    return grant?.planId;
+  }
+  const value = propertyAt(event.properties, group.slice('properties.'.length).split('.'));
   return value === undefined || value === null ? undefined : String(value);
 }
 
 /**
- * `events.aggregate`: sums per time bin (`list`), `total` per feature, and with `group_by` (`properties.thread_id`)
- * the sums per group value. `filter_by: { thread_id: "t1" }` keeps only that thread's events.
+ * `events.aggregate`: sums per time bin (`list`, every bin zero-filled, none in the future), `total` per feature
+ * with events, and with `group_by` (`properties.thread_id`) the sums per group value, the top `max_groups` kept and
+ * the rest as `Other`. `filter_by: { thread_id: "t1" }` keeps only that thread's events.
  */
 const aggregateEvents: Route = (ctx, body) => {
   const ledger = ctx.ledger;
   const customerId = optStr(body, 'customer_id');
   const customer = customerId === undefined ? undefined : ledger.requireCustomer(customerId);
-  const features = featureIds(ctx, body.feature_id, true)!;
+  const features = featureIds(body.feature_id, true)!;
   const entityId = optStr(body, 'entity_id');
-  const filter = optObj(body, 'filter_by');
-  const groupBy = optStr(body, 'group_by');
-  const maxGroups = Math.max(1, Math.floor(optNum(body, 'max_groups') ?? DEFAULT_MAX_GROUPS));
-  const bin = optStr(body, 'bin_size') ?? (body.range === '24h' ? 'hour' : 'day');
-  if (!['hour', 'day', 'week', 'month'].includes(bin)) throw invalidInputs(`bin_size must be hour, day, week or month`);
+  const filter = filterBy(body);
+  const group = groupBy(body);
+  const maxGroupsValue = optNum(body, 'max_groups') ?? DEFAULT_MAX_GROUPS;
+  if (!Number.isInteger(maxGroupsValue) || maxGroupsValue < 1 || maxGroupsValue > 250) throw invalidInputs('max_groups: must be an integer from 1 to 250');
+  const bin = optStr(body, 'bin_size') ?? 'day';
+  if (!['hour', 'day', 'week', 'month'].includes(bin)) throw invalidInputs('bin_size: must be one of: day, hour, week, month');
   const window = aggregateWindow(ctx, body, customer);
+  const now = ledger.now();
 
   const bins: { period: number; sums: Map<string, Units>; groups: Map<string, Map<string, Units>> }[] = [];
-  for (let start = binStart(window.start, bin); start < window.end; start = nextBin(start, bin)) {
+  for (let start = binStart(window.start, bin); start < window.end && start <= now; start = nextBin(start, bin)) {
     bins.push({ period: start, sums: new Map(), groups: new Map() });
     if (bins.length > MAX_BINS) throw invalidInputs('The range holds too many bins for this bin_size');
   }
-  const totals = new Map<string, { count: number; sum: Units }>(features.map((id) => [id, { count: 0, sum: 0n }]));
+  const totals = new Map<string, { count: number; sum: Units }>();
 
-  for (const { event } of allEvents(ctx, customerId)) {
+  for (const { customer: owner, event } of visibleEvents(ctx, customer ? [customer] : ledger.customers.values())) {
     if (!features.includes(event.featureId)) continue;
     if (event.timestamp < window.start || event.timestamp >= window.end) continue;
     if (entityId !== undefined && event.entityId !== entityId) continue;
-    if (!matchesProperties(event, filter)) continue;
-    const total = totals.get(event.featureId)!;
+    if (!matchesFilter(event, filter)) continue;
+    const total = totals.get(event.featureId) ?? { count: 0, sum: 0n };
     total.count += 1;
     total.sum += event.units;
-    const periodStart = binStart(event.timestamp, bin);
-    const target = bins.find((candidate) => candidate.period === periodStart);
+    totals.set(event.featureId, total);
+    const target = bins.find((candidate) => candidate.period === binStart(event.timestamp, bin));
     if (!target) continue;
     target.sums.set(event.featureId, (target.sums.get(event.featureId) ?? 0n) + event.units);
-    if (groupBy !== undefined) {
-      const group = groupValue(event, groupBy);
-      if (group === undefined) continue;
+    if (group !== undefined) {
+      const key = groupValue(owner, event, group);
+      if (key === undefined) continue;
       const byGroup = target.groups.get(event.featureId) ?? new Map<string, Units>();
-      byGroup.set(group, (byGroup.get(group) ?? 0n) + event.units);
+      byGroup.set(key, (byGroup.get(key) ?? 0n) + event.units);
       target.groups.set(event.featureId, byGroup);
     }
   }
 
   const list = bins.map((entry) => {
     const values = Object.fromEntries(features.map((id) => [id, ledger.toCredits(entry.sums.get(id) ?? 0n)]));
-    if (groupBy === undefined) return { period: entry.period, values };
+    if (group === undefined) return { period: entry.period, values };
     const grouped: Record<string, Record<string, number>> = {};
     for (const id of features) {
       const byGroup = [...(entry.groups.get(id) ?? new Map<string, Units>()).entries()].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : 0));
-      const kept = byGroup.slice(0, maxGroups);
-      const other = byGroup.slice(maxGroups).reduce((sum, [, units]) => sum + units, 0n);
+      const kept = byGroup.slice(0, maxGroupsValue);
+      const other = byGroup.slice(maxGroupsValue).reduce((sum, [, units]) => sum + units, 0n);
       grouped[id] = Object.fromEntries(kept.map(([key, units]) => [key, ledger.toCredits(units)]));
-      if (byGroup.length > maxGroups) grouped[id]!.Other = ledger.toCredits(other);
+      if (byGroup.length > maxGroupsValue) grouped[id]!.Other = ledger.toCredits(other);
     }
     return { period: entry.period, values, grouped_values: grouped };
   });

@@ -5,6 +5,7 @@
 import { defaultCreditsConfig, findPlan } from '../../core/config.js';
 import { droppedConnectionError, invalidInputs, StandInApiError } from './errors.js';
 import { Ledger } from './ledger.js';
+import { apiVersionOf, servesV1Routes } from './version.js';
 import { ROUTES, type RouteContext } from './routes.js';
 import type {
   AutumnStandIn,
@@ -21,6 +22,14 @@ import type {
 export const STAND_IN_EPOCH = Date.UTC(2025, 0, 1);
 export const DEFAULT_STAND_IN_SECRET_KEY = 'am_sk_test_stand_in';
 export const DEFAULT_STAND_IN_ORIGIN = 'http://autumn.stand-in';
+/**
+ * How long a tracked event takes to reach `events.list` / `events.aggregate` by default. Autumn batches events for
+ * 350 ms, then its analytics store ingests them; its own tests wait 3 s or poll. Set `eventDelayMs: 0` where a test
+ * does not care, or call `flush()`.
+ */
+export const DEFAULT_EVENT_DELAY_MS = 2_000;
+/** How long an `async: true` track waits in the queue by default before it is applied. */
+export const DEFAULT_ASYNC_TRACK_DELAY_MS = 500;
 
 /** Internal extension used by the HTTP server to publish its URL. */
 export interface AutumnStandInInternal extends AutumnStandIn {
@@ -39,6 +48,19 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function json(body: unknown, status: number): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+/** Autumn's check fallback body (202): `allowed: true` with no balance, for a check its dependencies could not serve. */
+function checkFallback(body: Record<string, unknown>): Record<string, unknown> {
+  const required = body.required_balance ?? body.required_quantity ?? 1;
+  return {
+    allowed: true,
+    customer_id: typeof body.customer_id === 'string' ? body.customer_id : '',
+    ...(typeof body.entity_id === 'string' ? { entity_id: body.entity_id } : {}),
+    required_balance: typeof required === 'number' ? required : 1,
+    balance: null,
+    flag: null,
+  };
 }
 
 function apiError(error: StandInApiError): Response {
@@ -92,7 +114,11 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
   const initialNow = options.now ?? Math.floor(Date.now() / 1000) * 1000;
   let origin = (options.origin ?? DEFAULT_STAND_IN_ORIGIN).replace(/\/+$/, '');
   let now = initialNow;
-  const ledger = new Ledger(config, () => now);
+  const ledger = new Ledger(config, () => now, {
+    eventDelayMs: options.eventDelayMs ?? DEFAULT_EVENT_DELAY_MS,
+    asyncTrackDelayMs: options.asyncTrackDelayMs ?? DEFAULT_ASYNC_TRACK_DELAY_MS,
+  });
+  const eventNames = [...(options.eventNames ?? [])];
   let faults: InjectedFault[] = [];
   const pending = new Set<() => void>();
 
@@ -170,7 +196,7 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
     const url = new URL(request.url);
     const route = routeOf(url.pathname);
     const fault = takeFault(route ?? url.pathname);
-    if (fault) {
+    if (fault && fault.kind !== 'fail-open') {
       switch (fault.kind) {
         case 'latency':
           await sleep(fault.ms, request.signal);
@@ -193,9 +219,19 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
     }
     if (route === null) return apiError(new StandInApiError(404, 'not_found', `No route ${request.method} ${url.pathname}`));
 
-    const authorization = request.headers.get('authorization');
-    if (!authorization) return apiError(new StandInApiError(401, 'no_secret_key', 'Secret key not found in Authorization header'));
-    if (authorization !== `Bearer ${secretKey}`) return apiError(new StandInApiError(401, 'invalid_secret_key', 'Invalid secret key'));
+    const authorization = request.headers.get('authorization') ?? '';
+    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() ?? '';
+    if (token === '') return apiError(new StandInApiError(401, 'no_secret_key', 'Secret key not found in Authorization header'));
+    if (!/^am_(sk|pk)|^am_(oauth|jwt)_/.test(token)) return apiError(new StandInApiError(401, 'invalid_request', 'Invalid authorization token prefix'));
+    if (token !== secretKey) return apiError(new StandInApiError(401, 'invalid_secret_key', `Invalid secret key: ${token.slice(0, 15)}****`));
+
+    const version = apiVersionOf(request.headers.get('x-api-version'));
+    if (!version.ok) return apiError(new StandInApiError(400, 'invalid_api_version', version.message));
+    if (!servesV1Routes(version.version)) {
+      return apiError(
+        new StandInApiError(400, 'invalid_api_version', `The Autumn stand-in answers /v1/${route} in the API 2.1.0-2.4.0 shapes only, not ${version.version}`),
+      );
+    }
 
     const operation = ROUTES[route];
     if (!operation) {
@@ -208,11 +244,22 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
     let body: Record<string, unknown>;
     try {
       const text = await request.text();
-      const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
+      // Autumn reads a body that is not JSON as {} (and its validation then says what is missing).
+      let parsed: unknown = {};
+      try {
+        parsed = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        parsed = {};
+      }
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidInputs('The body must be a JSON object');
       body = parsed as Record<string, unknown>;
     } catch (error) {
       return apiError(error instanceof StandInApiError ? error : invalidInputs('The body is not valid JSON'));
+    }
+
+    if (fault?.kind === 'fail-open' && route === 'balances.check') {
+      // Autumn's own fallback when its dependencies fail: allowed, no balance, no lock, nothing deducted.
+      return json(checkFallback(body), 202);
     }
 
     // From here to the response, nothing awaits: the read-check-write of a balance is atomic.
@@ -221,12 +268,19 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       origin: url.origin,
       autoCreateCustomers: options.autoCreateCustomers === true,
       autoCompleteCheckout: options.autoCompleteCheckout === true,
+      eventNames,
+      apiVersion: version.version,
     };
+    const releases: Array<() => void> = [];
     try {
       ledger.sweep();
-      const result = operation(ctx, body);
+      const headerKey = request.headers.get('idempotency-key');
+      if (headerKey) releases.push(ledger.claimKey(`header:${headerKey}`, headerKey));
+      const result = operation(ctx, body, (key) => releases.push(ledger.claimKey(`track:${key}`, `track:${key}`)));
       return json(result.body, result.status);
     } catch (error) {
+      // A request that failed gives its idempotency keys back (a duplicate's 409 keeps them), as Autumn does.
+      if (!(error instanceof StandInApiError && error.code === 'duplicate_idempotency_key')) for (const release of releases) release();
       if (error instanceof StandInApiError) return apiError(error);
       const message = error instanceof Error ? error.message : String(error);
       return apiError(new StandInApiError(500, 'internal_error', `Stand-in failure: ${message}`));
@@ -329,6 +383,9 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
     clock,
     faults: faultControl,
     seedCustomer,
+    flush() {
+      ledger.flush();
+    },
     balance,
     events,
     checkouts,

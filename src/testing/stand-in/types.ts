@@ -36,6 +36,17 @@ export interface AutumnStandInOptions {
    * opened or `completeCheckout()` is called.
    */
   autoCompleteCheckout?: boolean;
+  /**
+   * How long (ms) a tracked event takes to reach `events.list` / `events.aggregate`. Autumn writes events to its
+   * analytics store in batches, so they show up there a few seconds after the balance moved (its own tests wait
+   * 3 s or poll). Default {@link DEFAULT_EVENT_DELAY_MS} (2 s). A delay passes in real time or when the stand-in's
+   * clock is moved past it; `flush()` ends every delay at once.
+   */
+  eventDelayMs?: number;
+  /** How long (ms) an `async: true` track waits in the queue before it is applied. Default 500 ms. */
+  asyncTrackDelayMs?: number;
+  /** Event names that address the credit feature in `track({ event_name })` (the feature's `event_names`). Default none. */
+  eventNames?: readonly string[];
 }
 
 /** A fault the stand-in plays instead of answering normally. */
@@ -47,7 +58,12 @@ export type StandInFault =
   /** Never answers, until the client aborts (its timeout) or the server closes. The request has no effect. */
   | { kind: 'timeout' }
   /** Drops the connection: a socket reset over HTTP, a `TypeError: fetch failed` from `standIn.fetch`, a network error under MSW. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /**
+   * `balances.check` only: Autumn's own fallback when its dependencies fail — HTTP 202 with `allowed: true`,
+   * `balance: null`, no lock and nothing deducted, whatever the balance. A meter must not take it as a hold.
+   */
+  | { kind: 'fail-open' };
 
 export interface StandInFaultOptions {
   /** How many matching requests the fault applies to; default: every one until removed. */
@@ -129,6 +145,11 @@ export interface AutumnStandIn {
   balance(customerId: string): StandInBalance;
   /** Every event recorded for the customer, oldest first. Throws for an unknown customer. */
   events(customerId: string): ReadonlyArray<StandInEvent>;
+  /**
+   * Ends every pending delay now: queued `async: true` tracks are applied and every event reaches `events.list` /
+   * `events.aggregate` — what waiting a few seconds does on Autumn.
+   */
+  flush(): void;
   /** Every checkout opened so far, oldest first. */
   checkouts(): ReadonlyArray<StandInCheckout>;
   /** What a successful payment does: attaches the plan / grants the top-up. Takes the checkout URL or its id. */

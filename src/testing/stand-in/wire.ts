@@ -43,7 +43,7 @@ function breakdownJson(ledger: Ledger, grant: Grant): Json {
     plan_id: grant.planId,
     included_grant: isPlan ? ledger.toCredits(grant.granted) : 0,
     prepaid_grant: isPlan ? 0 : ledger.toCredits(grant.granted),
-    remaining: ledger.toCredits(grant.granted - grant.usage),
+    remaining: ledger.toCredits(grant.usage < grant.granted ? grant.granted - grant.usage : 0n),
     usage: ledger.toCredits(grant.usage),
     unlimited: false,
     reset: resetJson(grant),

@@ -171,6 +171,7 @@ describe('Convex Agent usageHandler', () => {
     expect(env.standIn.balance(ORG).remaining).toBe(7980);
     expect(onCost).toHaveBeenCalledTimes(2);
     expect(onCost.mock.calls[0]![1]).toMatchObject({ credits: 10, source: 'gateway', model: 'openai/gpt-5-mini', properties: { thread_id: 'thread_9', agent: 'helper' } });
+    env.standIn.flush(); // Autumn's analytics lag
     expect(await m.usageByThread({ customerId: ORG })).toEqual([{ threadId: 'thread_9', credits: 20 }]);
   });
 

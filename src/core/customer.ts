@@ -40,7 +40,10 @@ export interface CreditState {
   readonly granted: number;
   /** Credits used in the current period. Never negative. */
   readonly used: number;
-  /** Credits used beyond the balance (billed as overage, or owed). Never negative. */
+  /**
+   * Credits used beyond the balance (billed as overage, or owed): `usage - granted` as Autumn 1.x reports it (its
+   * `remaining` floors at 0), or a negative 0.x balance. Never negative.
+   */
   readonly overage: number;
   readonly unlimited: boolean;
   readonly overageAllowed: boolean;
@@ -196,6 +199,15 @@ function clean(value: number, decimals: number): number {
   }
 }
 
+/** a - b at the kit's precision (no float residue such as 15.000000000004). */
+function subtractClean(a: number, b: number, decimals: number): number {
+  try {
+    return unitsToCredits(creditsToUnits(a, decimals) - creditsToUnits(b, decimals), decimals);
+  } catch {
+    return a - b;
+  }
+}
+
 /** Computes the level from the numbers. Exported for components that take plain props. */
 export function creditLevel(input: {
   remaining: number;
@@ -236,8 +248,10 @@ export function normalizeCustomer(customer: unknown, options: NormalizeOptions =
   const remaining = Math.max(0, rawRemaining);
   const used = Math.max(0, clean(raw.used, decimals));
   const granted = Math.max(0, clean(raw.granted, decimals));
-  const overage = Math.max(0, -rawRemaining);
+  // Autumn 1.x floors `remaining` at 0 and shows overage as usage past the grant; a 0.x balance (or an older
+  // server) may instead go negative. Either way the overdrawn credits are the larger of the two readings.
   const unlimited = raw.unlimited;
+  const overage = Math.max(0, -rawRemaining, unlimited ? 0 : subtractClean(used, granted, decimals));
 
   return {
     status,

@@ -34,7 +34,7 @@ export interface AutumnClientLike {
     finalize(params: { lockId: string; action: 'confirm' | 'release'; overrideValue?: number; properties?: Record<string, unknown> }): Promise<unknown>;
   };
   events: {
-    aggregate(params: { customerId: string; featureId: string; range?: '24h' | '7d' | '30d' | '90d' | 'last_cycle' | '1bc' | '3bc'; groupBy?: string }): Promise<{
+    aggregate(params: { customerId: string; featureId: string; range?: '24h' | '7d' | '30d' | '90d' | 'last_cycle' | '1bc' | '3bc'; groupBy?: string; maxGroups?: number }): Promise<{
       total?: Record<string, { count: number; sum: number }>;
       list: ReadonlyArray<{ groupedValues?: Record<string, Record<string, number>> | undefined }>;
     }>;
@@ -162,7 +162,12 @@ export interface CreditMeter {
   price(input: Omit<ChargeInput, 'customerId'>): { credits: number; usd: number; source: PriceSource | null; usage: TokenPools };
   /** The worst-case estimate of a call, or null for an unknown model. */
   estimate(input: EstimateInput): { credits: number; usd: number; inputTokens: number; outputTokens: number } | null;
-  /** Credits used per thread (events aggregated by the `thread_id` property). */
+  /**
+   * Credits used per thread (events aggregated by the `thread_id` property). Autumn's aggregates lag a few seconds
+   * behind charges (its events are batched into an analytics store): a charge just made may not be in it yet —
+   * `UsageBreakdown`'s `pending` covers that gap on screen. Beyond 250 threads in a day, the rest of that day shows
+   * as Autumn's `AUTUMN_RESERVED` group.
+   */
   usageByThread(input: { customerId: string; range?: '24h' | '7d' | '30d' | '90d' | 'last_cycle' }): Promise<ThreadUsage[]>;
   /** Charges that failed or could not be priced, oldest first. */
   unbilled(): readonly UnbilledCharge[];
@@ -172,6 +177,9 @@ export interface CreditMeter {
 
 /** How many explicit charge ids the meter remembers for idempotency (oldest forgotten first). */
 const RECENT_CHARGE_IDS = 10_000;
+
+/** Autumn's largest `max_groups` for `events.aggregate`. */
+const MAX_THREAD_GROUPS = 250;
 
 /** Default reservation lifetime. */
 const DEFAULT_LOCK_TTL_MS = 10 * 60 * 1000;
@@ -484,7 +492,12 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       return outcome;
     },
     async usageByThread({ customerId, range = '30d' }) {
-      const result = await withRetry(() => autumn.events.aggregate({ customerId, featureId, range, groupBy: 'properties.thread_id' }), options.retry);
+      // Autumn keeps the top `max_groups` threads of each day (default 9) and sums the rest as `AUTUMN_RESERVED`: ask
+      // for its maximum, so only a day with more than 250 threads shows that group.
+      const result = await withRetry(
+        () => autumn.events.aggregate({ customerId, featureId, range, groupBy: 'properties.thread_id', maxGroups: MAX_THREAD_GROUPS }),
+        options.retry,
+      );
       const totals = new Map<string, bigint>();
       for (const bin of result.list) {
         for (const [threadId, value] of Object.entries(bin.groupedValues?.[featureId] ?? {})) {

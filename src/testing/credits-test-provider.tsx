@@ -21,7 +21,10 @@ export const TEST_CUSTOMER_ID = 'test_customer';
 const DEFAULT_OVERAGE_FRACTION = 0.05;
 
 export interface CreditsTestProviderProps {
-  /** Credits left (negative: overdrawn, with `overageAllowed`). Default: what `level` implies, else the full grant. */
+  /**
+   * Credits left (negative: overdrawn, with `overageAllowed`; shown as Autumn reports it, `remaining: 0` and usage past
+   * the grant). Default: what `level` implies, else the full grant.
+   */
   balance?: number | undefined;
   /** Credits granted this period. Default: the config's default plan's credits, at least `balance`. */
   granted?: number | undefined;
@@ -48,24 +51,30 @@ export interface CreditsTestProviderProps {
   children?: React.ReactNode;
 }
 
+/** The balance as Autumn 1.x reports it: `remaining` floored at 0, overage as `usage` past `granted`. */
 interface Numbers {
   remaining: number;
   granted: number;
+  usage: number;
+}
+
+function autumnNumbers(remaining: number, granted: number): Numbers {
+  return { remaining: Math.max(0, remaining), granted, usage: Math.max(0, granted - remaining) };
 }
 
 function initialNumbers({ balance, granted, level, config }: Pick<CreditsTestProviderProps, 'balance' | 'granted' | 'level'> & { config: CreditsConfig }): Numbers {
   const planCredits = defaultPlan(config)?.credits ?? 0;
   const grant = granted ?? Math.max(planCredits, typeof balance === 'number' && Number.isFinite(balance) ? balance : 0);
-  if (balance !== undefined) return { remaining: balance, granted: grant };
+  if (balance !== undefined) return autumnNumbers(balance, grant);
   switch (level) {
     case 'low':
-      return { remaining: Math.floor((grant * config.lowBalanceThreshold) / 2), granted: grant };
+      return autumnNumbers(Math.floor((grant * config.lowBalanceThreshold) / 2), grant);
     case 'empty':
-      return { remaining: 0, granted: grant };
+      return autumnNumbers(0, grant);
     case 'overage':
-      return { remaining: -Math.ceil(grant * DEFAULT_OVERAGE_FRACTION), granted: grant };
+      return autumnNumbers(-Math.ceil(grant * DEFAULT_OVERAGE_FRACTION), grant);
     default:
-      return { remaining: grant, granted: grant };
+      return autumnNumbers(grant, grant);
   }
 }
 
@@ -108,7 +117,7 @@ export function CreditsTestProvider({
           featureId: config.featureId,
           granted: numbers.granted,
           remaining: numbers.remaining,
-          usage: Math.max(0, numbers.granted - numbers.remaining),
+          usage: numbers.usage,
           unlimited,
           overageAllowed: overage,
           nextResetAt,
@@ -122,9 +131,11 @@ export function CreditsTestProvider({
     async (pkg: CreditTopUpPackage): Promise<ExternalTopUpOutcome> => {
       if (onTopUp) return onTopUp(pkg);
       const credits = pkg.credits * (pkg.quantity ?? 1);
+      // A top-up is a grant of its own: it adds what it holds, and past usage (overage included) stays usage.
       setNumbers((current) => ({
         remaining: addCredits(current.remaining, credits),
         granted: addCredits(current.granted, credits),
+        usage: current.usage,
       }));
       return { kind: 'completed' };
     },

@@ -44,6 +44,20 @@ describe('normalizeCustomer', () => {
       expect(normalizeCustomer(v1({ remaining: 0, usage: 8000 }))).toMatchObject({ level: 'empty', remaining: 0, percentRemaining: 0 });
     });
 
+    it('reads overage as usage past the grant, as Autumn reports it (remaining floored at 0)', () => {
+      const state = normalizeCustomer(v1({ granted: 60_000, remaining: 0, usage: 61_250.5, overageAllowed: true }));
+      expect(state).toMatchObject({ level: 'overage', remaining: 0, used: 61_250.5, overage: 1250.5, percentRemaining: 0 });
+    });
+
+    it('counts an overflow past the grant without an overage price as owed, at an empty level', () => {
+      const state = normalizeCustomer(v1({ granted: 8000, remaining: 0, usage: 8004 }));
+      expect(state).toMatchObject({ level: 'empty', remaining: 0, overage: 4 });
+    });
+
+    it('keeps overage exact to the kit precision', () => {
+      expect(normalizeCustomer(v1({ granted: 0.3, remaining: 0, usage: 0.4, overageAllowed: true })).overage).toBe(0.1);
+    });
+
     it('is in overage when the balance is overdrawn with overage allowed', () => {
       const state = normalizeCustomer(v1({ granted: 60_000, remaining: -1250.5, usage: 61_250.5, overageAllowed: true }));
       expect(state).toMatchObject({ level: 'overage', remaining: 0, overage: 1250.5, percentRemaining: 0 });

@@ -86,6 +86,13 @@ describe('CreditBalanceView', () => {
       expect(root()).toHaveTextContent('400 credits over the balance');
       expectSaneDisplay();
     });
+
+    it('reads the overage from usage past the grant, as Autumn reports it (remaining floored at 0)', () => {
+      render(<CreditBalanceView remaining={0} granted={60000} usage={60400} overageAllowed locale="en-US" />);
+      expect(root()).toHaveAttribute('data-state', 'overage');
+      expect(root()).toHaveTextContent('400 credits over the balance');
+      expectSaneDisplay();
+    });
   });
 
   describe('given an unlimited balance', () => {

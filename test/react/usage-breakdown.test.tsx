@@ -6,6 +6,7 @@ import {
   UsageBreakdown,
   UsageBreakdownView,
   usageBreakdownRows,
+  withPendingUsage,
   type UsageBreakdownItem,
 } from '../../src/react/components/usage-breakdown.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
@@ -333,5 +334,71 @@ describe('UsageBreakdown', () => {
       rerender(<CreditsProvider customer={customer(4000)}>{chart}</CreditsProvider>);
     });
     expect(renders).not.toHaveBeenCalled();
+  });
+});
+
+describe('UsageBreakdown with charges Autumn has not aggregated yet', () => {
+  /** The real meter on an in-process stand-in whose events reach `events.aggregate` 2 s late, as Autumn's do. */
+  async function setUp() {
+    const { createAutumnStandIn } = await import('../../src/testing.js');
+    const { createCreditMeter } = await import('../../src/server.js');
+    const { Autumn } = await import('autumn-js');
+    const { HTTPClient } = await import('autumn-js');
+    const standIn = createAutumnStandIn();
+    standIn.seedCustomer('org');
+    const autumn = new Autumn({ secretKey: standIn.secretKey, serverURL: standIn.origin, failOpen: false, httpClient: new HTTPClient({ fetcher: standIn.fetch }) });
+    const meter = createCreditMeter({ autumn, now: () => standIn.clock.now() });
+    const load = async () => (await meter.usageByThread({ customerId: 'org' })).map((row) => ({ id: row.threadId, credits: row.credits }));
+    return { standIn, meter, load };
+  }
+
+  it('shows a just-settled charge at once, and the same number once Autumn has it (no gap, no double count)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const { meter, load } = await setUp();
+      const cost = await meter.charge({ customerId: 'org', usd: '0.001', properties: { thread_id: 't1' } });
+      expect(await load()).toEqual([]); // Autumn has not aggregated it yet
+
+      const pending = [{ id: cost.id, itemId: 't1', label: 'Thread one', credits: cost.credits }];
+      render(<UsageBreakdown load={load} pending={pending} locale="en-US" />);
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(0);
+      });
+      expect(readItems()).toEqual(['Thread one 4 credits 100%']);
+
+      // After the lag the component reloads by itself; the aggregate now holds the charge and the pending entry is dropped.
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(3_000);
+      });
+      expect(await load()).toEqual([{ id: 't1', credits: 4 }]);
+      expect(readItems()).toEqual(['t1 4 credits 100%']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('adds pending charges to their thread and to the total exactly, and ignores unreadable amounts', () => {
+    const shown = withPendingUsage(
+      [{ id: 't1', credits: 0.1 }],
+      0.1,
+      [
+        { itemId: 't1', credits: 0.2, at: 10 },
+        { itemId: 't2', credits: '1.5', at: 10 },
+        { itemId: 't3', credits: 'NaN', at: 10 },
+      ],
+      { startedAt: 0, lagMs: 3_000, decimals: 6 },
+    );
+    expect(shown.items).toEqual([
+      { id: 't1', credits: 0.3, usd: undefined },
+      { id: 't2', label: null, credits: 1.5 },
+    ]);
+    expect(shown.total).toBe(1.8);
+  });
+
+  it('drops a pending charge once a load started lagMs after it has answered', () => {
+    const items = [{ id: 't1', credits: 4 }];
+    const pending = [{ itemId: 't1', credits: 4, at: 1_000 }];
+    expect(withPendingUsage(items, null, pending, { startedAt: 3_999, lagMs: 3_000, decimals: 6 }).items).toEqual([{ id: 't1', credits: 8, usd: undefined }]);
+    expect(withPendingUsage(items, null, pending, { startedAt: 4_000, lagMs: 3_000, decimals: 6 }).items).toBe(items);
   });
 });

@@ -46,10 +46,12 @@ describe('given the real autumn-js SDK against the stand-in', () => {
       expect(customer.flags).toEqual({});
     });
 
-    it('puts the customer on auto_enable_plan_id when given', async () => {
-      const customer = await env.autumn.customers.getOrCreate({ customerId: 'pro_1', autoEnablePlanId: 'pro_monthly' });
+    it('puts the customer on a free auto_enable_plan_id, and refuses a paid one as Autumn does', async () => {
+      const free = await env.autumn.customers.getOrCreate({ customerId: 'free_1', autoEnablePlanId: 'free' });
+      const paid = await rejection(env.autumn.customers.getOrCreate({ customerId: 'pro_1', autoEnablePlanId: 'pro_monthly' }));
 
-      expect(customer.balances[FEATURE]).toMatchObject({ granted: 60000, overageAllowed: true });
+      expect(free.balances[FEATURE]).toMatchObject({ granted: 8000, overageAllowed: false });
+      expect([paid.statusCode, JSON.parse(paid.body).code]).toEqual([400, 'invalid_request']);
     });
   });
 

@@ -111,6 +111,8 @@ export const creditBalanceVariants = cva(
 export interface CreditBalanceNumbers {
   remaining?: number | string | undefined;
   granted?: number | string | undefined;
+  /** Credits used this period; above `granted` it is overage (Autumn floors `remaining` at 0 and reports it so). */
+  usage?: number | string | undefined;
   unlimited?: boolean | undefined;
   overageAllowed?: boolean | undefined;
   nextResetAt?: number | null | undefined;
@@ -159,6 +161,7 @@ function resolve(props: CreditBalanceNumbers & { state?: CreditState | undefined
           [config.featureId]: {
             remaining: props.remaining,
             granted: props.granted,
+            usage: props.usage,
             unlimited: props.unlimited === true,
             overageAllowed: props.overageAllowed === true,
             nextResetAt: props.nextResetAt ?? null,
@@ -198,6 +201,7 @@ export function CreditBalanceView({
   state: stateProp,
   remaining,
   granted,
+  usage,
   unlimited,
   overageAllowed,
   nextResetAt,
@@ -220,7 +224,7 @@ export function CreditBalanceView({
   const format = useCreditsFormat({ config: configProp, locale, currency });
   const { config, formatters } = format;
   const labels = withLabels(DEFAULT_CREDIT_BALANCE_LABELS, labelOverrides);
-  const shown = resolve({ state: stateProp, remaining, granted, unlimited, overageAllowed, nextResetAt, loading, error }, config);
+  const shown = resolve({ state: stateProp, remaining, granted, usage, unlimited, overageAllowed, nextResetAt, loading, error }, config);
   const titleId = React.useId();
   const title = labels.title ?? config.featureName;
   const busy = shown.dataState === 'loading';

@@ -373,9 +373,29 @@ interface LoadState {
   readonly items: readonly UsageBreakdownItem[] | null;
   readonly total: number | string | null;
   readonly error: unknown;
+  /** When the load whose answer is shown started (ms since epoch); null before the first answer. */
+  readonly startedAt: number | null;
 }
 
-const IDLE: LoadState = { status: 'idle', items: null, total: null, error: null };
+const IDLE: LoadState = { status: 'idle', items: null, total: null, error: null, startedAt: null };
+
+/**
+ * How long a charge takes to reach Autumn's usage aggregates (`events.aggregate`): its events are batched into an
+ * analytics store and show up seconds after the balance moved; Autumn's own tests allow 3 s.
+ */
+export const AUTUMN_EVENT_LAG_MS = 3_000;
+
+/** A charge the app already knows of (e.g. a `MessageCostRecord` just settled) that `load()` may not show yet. */
+export interface UsageBreakdownPending {
+  /** The charge's identity (the cost record's id): one entry per charge. */
+  readonly id: string;
+  /** The item it adds to (a thread id); a new row when `load()` has none. */
+  readonly itemId: string;
+  readonly label?: string | null | undefined;
+  readonly credits: number | string;
+  /** When it was charged (ms since epoch); default: when the component first saw it. */
+  readonly at?: number | undefined;
+}
 
 function readData(data: unknown): Pick<LoadState, 'items' | 'total'> {
   if (Array.isArray(data)) return { items: data as UsageBreakdownItem[], total: null };
@@ -386,6 +406,35 @@ function readData(data: unknown): Pick<LoadState, 'items' | 'total'> {
   return { items: [], total: null };
 }
 
+/**
+ * Loaded items plus the pending charges a load cannot have seen yet (a pure function). A load that started at `T`
+ * shows every charge made before `T - lagMs`; later ones are added on top, to their item (or as a new row), and to
+ * the total. Amounts are summed exactly; an unreadable pending amount is left out.
+ */
+export function withPendingUsage(
+  items: readonly UsageBreakdownItem[] | null | undefined,
+  total: number | string | null | undefined,
+  pending: ReadonlyArray<{ readonly itemId: string; readonly label?: string | null | undefined; readonly credits: number | string; readonly at: number }>,
+  options: { readonly startedAt: number | null; readonly lagMs: number; readonly decimals: number },
+): { items: readonly UsageBreakdownItem[] | null | undefined; total: number | string | null | undefined } {
+  const unseen = pending.filter((charge) => options.startedAt === null || charge.at > options.startedAt - options.lagMs);
+  if (unseen.length === 0) return { items, total };
+  const rows = [...(items ?? [])];
+  let added = 0n;
+  for (const charge of unseen) {
+    const units = unitsOf(charge.credits, options.decimals);
+    if (units === null || units <= 0n) continue;
+    added += units;
+    const index = rows.findIndex((item) => item.id === charge.itemId);
+    const before = index < 0 ? 0n : (unitsOf(rows[index]!.credits, options.decimals) ?? 0n);
+    const credits = unitsToCredits(before + units, options.decimals);
+    if (index < 0) rows.push({ id: charge.itemId, label: charge.label ?? null, credits });
+    else rows[index] = { ...rows[index]!, credits, usd: undefined };
+  }
+  const totalUnits = total === null || total === undefined ? null : unitsOf(total, options.decimals);
+  return { items: rows, total: totalUnits === null ? total : unitsToCredits(totalUnits + added, options.decimals) };
+}
+
 export type UsageBreakdownProps = Omit<UsageBreakdownViewProps, 'loading' | 'error' | 'onRetry'> & {
   /**
    * Fetches the items (or `{ items, total }`), e.g. from a route that answers with `meter.usageByThread(...)`. Called
@@ -394,17 +443,28 @@ export type UsageBreakdownProps = Omit<UsageBreakdownViewProps, 'loading' | 'err
   load?: (() => Promise<UsageBreakdownData> | UsageBreakdownData) | undefined;
   /** Reloads when it changes (a date range, a customer id). `load` itself may be a new function every render. */
   loadKey?: unknown;
+  /**
+   * Charges the app already knows of (cost records just settled). Autumn's aggregates show a charge seconds after it
+   * was made, so each one is added on top of what `load()` answers until a load that started `lagMs` after it has
+   * answered; the component reloads by itself once that time has come. Needs `load`.
+   */
+  pending?: readonly UsageBreakdownPending[] | undefined;
+  /** How long a charge may take to reach `load()`'s answer. Default {@link AUTUMN_EVENT_LAG_MS}. */
+  lagMs?: number | undefined;
 };
 
 /**
  * `UsageBreakdownView` with its own loading: pass `items` you already have, or `load`. Reads the config and
- * formatters of the nearest `CreditsProvider` (never the balance, so balance updates do not re-render it).
+ * formatters of the nearest `CreditsProvider` (never the balance, so balance updates do not re-render it). While a
+ * reload runs, the last answer stays on screen (no skeleton flash); `pending` charges are shown at once.
  */
-export function UsageBreakdown({ load, loadKey, items, total, ...props }: UsageBreakdownProps) {
+export function UsageBreakdown({ load, loadKey, items, total, pending, lagMs = AUTUMN_EVENT_LAG_MS, ...props }: UsageBreakdownProps) {
   const [state, setState] = React.useState<LoadState>(IDLE);
   const [attempt, setAttempt] = React.useState(0);
   const latestLoad = React.useRef(load);
+  const firstSeen = React.useRef(new Map<string, number>());
   const hasLoad = load !== undefined;
+  const format = useCreditsFormat({ config: props.config, locale: props.locale, currency: props.currency });
 
   React.useEffect(() => {
     latestLoad.current = load;
@@ -413,12 +473,13 @@ export function UsageBreakdown({ load, loadKey, items, total, ...props }: UsageB
   React.useEffect(() => {
     if (!hasLoad) return;
     let current = true;
+    const startedAt = Date.now();
     setState((previous) => ({ ...previous, status: 'loading', error: null }));
     Promise.resolve()
       .then(() => latestLoad.current?.())
       .then(
         (data) => {
-          if (current) setState({ status: 'ready', ...readData(data), error: null });
+          if (current) setState({ status: 'ready', ...readData(data), error: null, startedAt });
         },
         (error: unknown) => {
           if (current) setState((previous) => ({ ...previous, status: 'error', error: error ?? new Error('load failed') }));
@@ -431,12 +492,33 @@ export function UsageBreakdown({ load, loadKey, items, total, ...props }: UsageB
 
   const retry = React.useCallback(() => setAttempt((value) => value + 1), []);
 
+  // Pending charges with their times (first seen, when the app gave none).
+  const seen = firstSeen.current;
+  const charges = (pending ?? []).map((charge) => {
+    if (!seen.has(charge.id)) seen.set(charge.id, charge.at ?? Date.now());
+    return { ...charge, at: charge.at ?? seen.get(charge.id)! };
+  });
+  const lastCharge = charges.reduce((latest, charge) => Math.max(latest, charge.at), Number.NEGATIVE_INFINITY);
+
+  // Reload once the newest pending charge must have reached the aggregates, so real numbers replace the estimate.
+  React.useEffect(() => {
+    if (!hasLoad || !Number.isFinite(lastCharge) || state.status !== 'ready' || state.startedAt === null) return;
+    if (state.startedAt >= lastCharge + lagMs) return;
+    const timer = setTimeout(() => setAttempt((value) => value + 1), Math.max(0, lastCharge + lagMs - Date.now()));
+    return () => clearTimeout(timer);
+  }, [hasLoad, lastCharge, lagMs, state.status, state.startedAt]);
+
   if (!hasLoad) return <UsageBreakdownView {...props} items={items} total={total} />;
+  const shown = withPendingUsage(state.items ?? items, state.total ?? total, charges, {
+    startedAt: state.startedAt,
+    lagMs,
+    decimals: format.config.creditDecimals,
+  });
   return (
     <UsageBreakdownView
       {...props}
-      items={state.items ?? items}
-      total={state.total ?? total}
+      items={shown.items}
+      total={shown.total}
       loading={state.status === 'loading' || state.status === 'idle'}
       error={state.status === 'error' ? state.error : undefined}
       onRetry={retry}

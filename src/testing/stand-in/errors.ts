@@ -20,7 +20,12 @@ export const featureNotFound = (featureId: string): StandInApiError =>
   new StandInApiError(404, 'feature_not_found', `Feature ${featureId} not found`);
 
 export const planNotFound = (planId: string): StandInApiError =>
-  new StandInApiError(404, 'product_not_found', `Plan ${planId} not found`);
+  new StandInApiError(404, 'product_not_found', `Product ${planId} not found`);
+
+/** What Autumn's zod error formatter says of a value of the wrong type: "must be a number (received string)". */
+export function received(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
 
 export const invalidInputs = (message: string): StandInApiError => new StandInApiError(400, 'invalid_inputs', message);
 

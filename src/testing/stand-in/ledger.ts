@@ -16,7 +16,7 @@
  */
 import { defaultPlan, findPlan, type CreditInterval, type CreditPlan, type CreditsConfig } from '../../core/config.js';
 import { creditUnits, unitsToString } from '../../core/decimal.js';
-import { customerNotFound, invalidInputs, invalidRequest, planNotFound, StandInApiError } from './errors.js';
+import { customerNotFound, invalidInputs, invalidRequest, planNotFound, received, StandInApiError } from './errors.js';
 
 export type Units = bigint;
 export type OverageBehavior = 'cap' | 'overflow';
@@ -97,6 +97,7 @@ export interface CustomerRecord {
   name: string | null;
   email: string | null;
   metadata: Record<string, unknown>;
+  sendEmailReceipts: boolean;
   readonly createdAt: number;
   subscription: Subscription | null;
   readonly purchases: Purchase[];
@@ -282,7 +283,7 @@ export class Ledger {
   /** Parses a credit amount from a request (finite number, any sign) into units. */
   parseAmount(value: unknown, field: string): Units {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw invalidInputs(`${field} must be a finite number, got ${JSON.stringify(value)}`);
+      throw invalidInputs(`${field}: must be a number (received ${typeof value === 'number' ? String(value) : received(value)})`);
     }
     return this.toUnits(value);
   }
@@ -329,6 +330,7 @@ export class Ledger {
       name: data.name ?? null,
       email: data.email ?? null,
       metadata: { ...(data.metadata ?? {}) },
+      sendEmailReceipts: false,
       createdAt: this.now(),
       subscription: null,
       purchases: [],

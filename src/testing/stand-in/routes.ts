@@ -3,7 +3,7 @@
  * against the ledger (read, check and write of a balance in one go), so concurrent requests are atomic.
  */
 import type { CreditPlan } from '../../core/config.js';
-import { featureNotFound, invalidInputs, invalidRequest, StandInApiError } from './errors.js';
+import { featureNotFound, invalidInputs, invalidRequest, received, StandInApiError } from './errors.js';
 import { cycleStart, nextResetAt, Ledger, type CustomerRecord, type EventRecord, type DeductionItem, type LockOverageBehavior, type Units } from './ledger.js';
 import type { ApiVersion } from './version.js';
 import { balanceJson, customerJson, eventJson, planJson, trackDeductionsJson } from './wire.js';
@@ -35,30 +35,46 @@ const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
 
 // ------------------------------------------------------------------ input helpers
 
-function str(body: Json, field: string): string {
+/** Autumn's message for a required string: "plan_id: must be a string (received undefined)". */
+function stringIssue(body: Json, field: string): string | null {
   const value = body[field];
-  if (typeof value !== 'string' || value.length === 0) throw invalidInputs(`${field} is required and must be a string`);
-  return value;
+  if (typeof value !== 'string') return `${field}: must be a string (received ${received(value)})`;
+  if (value.length === 0) return `${field}: cannot be empty`;
+  return null;
+}
+
+function str(body: Json, field: string): string {
+  const issue = stringIssue(body, field);
+  if (issue !== null) throw invalidInputs(issue);
+  return body[field] as string;
+}
+
+/** Several required strings at once, failing as Autumn's validator does: one issue, or "[Validation Errors] a; b". */
+function strs<const K extends string>(body: Json, ...fields: K[]): Record<K, string> {
+  const issues = fields.map((field) => stringIssue(body, field)).filter((issue): issue is string => issue !== null);
+  if (issues.length === 1) throw invalidInputs(issues[0]!);
+  if (issues.length > 1) throw invalidInputs(`[Validation Errors] ${issues.join('; ')}`);
+  return Object.fromEntries(fields.map((field) => [field, body[field]])) as Record<K, string>;
 }
 
 function optStr(body: Json, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidInputs(`${field} must be a string`);
+  if (typeof value !== 'string') throw invalidInputs(`${field}: must be a string (received ${received(value)})`);
   return value;
 }
 
 function optObj(body: Json, field: string): Json | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidInputs(`${field} must be an object`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidInputs(`${field}: must be an object (received ${received(value)})`);
   return value as Json;
 }
 
 function optNum(body: Json, field: string): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidInputs(`${field} must be a finite number`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidInputs(`${field}: must be a number (received ${received(value)})`);
   return value;
 }
 
@@ -115,9 +131,16 @@ const getOrCreateCustomer: Route = (ctx, body) => {
   const id = customerIdParam(body.customer_id);
   const email = emailParam(body);
   const expand = Array.isArray(body.expand) ? body.expand.filter((item): item is string => typeof item === 'string') : [];
+  const receipts = body.send_email_receipts;
+  if (receipts !== undefined && receipts !== null && typeof receipts !== 'boolean') {
+    throw invalidInputs(`send_email_receipts: must be a boolean (received ${received(receipts)})`);
+  }
   let customer = ctx.ledger.getCustomer(id);
   if (!customer) {
     const planId = optStr(body, 'auto_enable_plan_id');
+    if (planId !== undefined && ctx.ledger.requirePlan(planId).price > 0) {
+      throw invalidRequest("Auto-enable plan must be a free product, or have a free trial with 'card_required' as false");
+    }
     customer = ctx.ledger.createCustomer(id, {
       name: optStr(body, 'name') ?? null,
       email: email ?? null,
@@ -125,10 +148,12 @@ const getOrCreateCustomer: Route = (ctx, body) => {
       ...(planId === undefined ? {} : { planId }),
     });
   } else {
-    // Autumn fills in a name / email given later for a customer that had none.
+    // Autumn fills in a name / email given later for a customer that had none; metadata and plans only apply at
+    // creation.
     customer.name ??= optStr(body, 'name') ?? null;
     customer.email ??= email ?? null;
   }
+  if (typeof receipts === 'boolean') customer.sendEmailReceipts = receipts;
   return ok(customerJson(ctx.ledger, customer, expand));
 };
 
@@ -236,6 +261,11 @@ const track: Route = (ctx, body, claimKey) => {
   const echo = { customer_id: customerId, ...(entityId === null ? {} : { entity_id: entityId }), ...(eventName === undefined ? {} : { event_name: eventName }) };
 
   const apply = (customer: CustomerRecord) => {
+    if (customer.grants.length === 0) {
+      // No grant of the feature: Autumn records the event and moves nothing (balance null, no deductions).
+      ledger.recordEvent(customer, { featureId, entityId, units, properties, ...(timestamp === undefined ? {} : { timestamp }) });
+      return [];
+    }
     const { moved, items } = ledger.apply(customer, units, behavior);
     if (moved === null) throw new StandInApiError(400, 'insufficient_balance', `Insufficient balance to deduct ${String(value)} from feature ${featureId}`);
     ledger.recordEvent(customer, { featureId, entityId, units, properties, ...(timestamp === undefined ? {} : { timestamp }), items });
@@ -300,10 +330,15 @@ function packsFor(ctx: RouteContext, plan: CreditPlan, body: Json): number {
 
 const attach: Route = (ctx, body) => {
   const ledger = ctx.ledger;
-  const customer = customerFor(ctx, str(body, 'customer_id'));
-  const plan = ledger.requirePlan(str(body, 'plan_id'));
+  const ids = strs(body, 'customer_id', 'plan_id');
+  const customer = customerFor(ctx, ids.customer_id);
+  const plan = ledger.requirePlan(ids.plan_id);
   if (plan.kind !== 'top_up' && customer.subscription?.planId === plan.id) {
-    throw new StandInApiError(409, 'plan_already_attached', `Plan ${plan.id} is already attached to customer ${customer.id}`);
+    throw new StandInApiError(
+      409,
+      'plan_already_attached',
+      `Cannot attach because the customer's current product '${plan.name}' is the same as the product being attached`,
+    );
   }
   const packs = plan.kind === 'top_up' ? packsFor(ctx, plan, body) : 1;
   const entityId = optStr(body, 'entity_id');
@@ -382,7 +417,7 @@ function filterBy(body: Json): Array<[string[], string]> | undefined {
   const filter = optObj(body, 'filter_by');
   if (!filter) return undefined;
   const entries = Object.entries(filter);
-  if (entries.length > 5) throw invalidInputs('filter_by supports a maximum of 5 filters');
+  if (entries.length > 5) throw invalidInputs('filter_by: filter_by supports a maximum of 5 filters');
   return entries.map(([key, value]) => {
     if (typeof value !== 'string') throw invalidInputs(`filter_by.${key}: must be a string (received ${typeof value})`);
     return [propertyPath(key), value];
@@ -486,6 +521,8 @@ const RANGES = ['24h', '7d', '30d', '90d', 'last_cycle', '1bc', '3bc'];
 const DEFAULT_MAX_GROUPS = 9;
 const MAX_BINS = 10_000;
 const GROUP_COLUMNS = ['$customer_id', '$entity_id', '$plan_id', '$feature_id'];
+/** The group Autumn's aggregate pipe sums the groups beyond `max_groups` into. */
+export const OVERFLOW_GROUP = 'AUTUMN_RESERVED';
 
 function binStart(time: number, bin: string): number {
   const date = new Date(time);
@@ -620,21 +657,37 @@ const aggregateEvents: Route = (ctx, body) => {
     }
   }
 
-  const list = bins.map((entry) => {
-    const values = Object.fromEntries(features.map((id) => [id, ledger.toCredits(entry.sums.get(id) ?? 0n)]));
-    if (group === undefined) return { period: entry.period, values };
-    const grouped: Record<string, Record<string, number>> = {};
+  type Bin = { period: number; values: Record<string, number>; grouped?: Record<string, Record<string, Units>> };
+  const list = bins.map((entry): Bin => {
+    if (group === undefined) {
+      return { period: entry.period, values: Object.fromEntries(features.map((id) => [id, ledger.toCredits(entry.sums.get(id) ?? 0n)])) };
+    }
+    // Grouped: each bin ranks its groups, keeps `max_groups` and sums the rest as `AUTUMN_RESERVED` (Autumn's pipe);
+    // `values` is the sum of the groups (an event without the property counts in `total` only).
+    const values: Record<string, number> = {};
+    const grouped: Record<string, Record<string, Units>> = {};
     for (const id of features) {
       const byGroup = [...(entry.groups.get(id) ?? new Map<string, Units>()).entries()].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : 0));
-      const kept = byGroup.slice(0, maxGroupsValue);
-      const other = byGroup.slice(maxGroupsValue).reduce((sum, [, units]) => sum + units, 0n);
-      grouped[id] = Object.fromEntries(kept.map(([key, units]) => [key, ledger.toCredits(units)]));
-      if (byGroup.length > maxGroupsValue) grouped[id]!.Other = ledger.toCredits(other);
+      const kept: Record<string, Units> = Object.fromEntries(byGroup.slice(0, maxGroupsValue));
+      if (byGroup.length > maxGroupsValue) kept[OVERFLOW_GROUP] = byGroup.slice(maxGroupsValue).reduce((sum, [, units]) => sum + units, 0n);
+      grouped[id] = kept;
+      values[id] = ledger.toCredits(Object.values(kept).reduce((sum, units) => sum + units, 0n));
     }
-    return { period: entry.period, values, grouped_values: grouped };
+    return { period: entry.period, values, grouped };
+  });
+  // Every bin lists every group of the window, 0 where it had no events.
+  const groupedList = list.map((entry) => {
+    const grouped = entry.grouped;
+    if (!grouped) return entry;
+    const groupedValues: Record<string, Record<string, number>> = {};
+    for (const id of features) {
+      const keys = new Set(list.flatMap((other) => Object.keys(other.grouped?.[id] ?? {})));
+      groupedValues[id] = Object.fromEntries([...keys].map((key) => [key, ledger.toCredits(grouped[id]?.[key] ?? 0n)]));
+    }
+    return { period: entry.period, values: entry.values, grouped_values: groupedValues };
   });
   const total = Object.fromEntries([...totals.entries()].map(([id, { count, sum }]) => [id, { count, sum: ledger.toCredits(sum) }]));
-  return ok({ list, total });
+  return ok({ list: groupedList, total });
 };
 
 export const ROUTES: Readonly<Record<string, Route>> = {

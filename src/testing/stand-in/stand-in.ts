@@ -223,7 +223,7 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
     const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() ?? '';
     if (token === '') return apiError(new StandInApiError(401, 'no_secret_key', 'Secret key not found in Authorization header'));
     if (!/^am_(sk|pk)|^am_(oauth|jwt)_/.test(token)) return apiError(new StandInApiError(401, 'invalid_request', 'Invalid authorization token prefix'));
-    if (token !== secretKey) return apiError(new StandInApiError(401, 'invalid_secret_key', `Invalid secret key: ${token.slice(0, 15)}****`));
+    if (token !== secretKey) return apiError(new StandInApiError(401, 'invalid_secret_key', `Invalid secret key: ${token.slice(0, 15)}${'*'.repeat(Math.max(0, token.length - 15))}`));
 
     const version = apiVersionOf(request.headers.get('x-api-version'));
     if (!version.ok) return apiError(new StandInApiError(400, 'invalid_api_version', version.message));

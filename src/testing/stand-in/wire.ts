@@ -84,7 +84,7 @@ export function customerJson(ledger: Ledger, customer: CustomerRecord, expand: r
     stripe_id: null,
     env: 'sandbox',
     metadata: customer.metadata,
-    send_email_receipts: false,
+    send_email_receipts: customer.sendEmailReceipts,
     billing_controls: {},
     subscriptions:
       subscription && subscriptionPlan

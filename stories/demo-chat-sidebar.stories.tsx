@@ -15,7 +15,7 @@ import { CreditBalance } from '../src/react/components/credit-balance.js';
 import { CreditEstimate } from '../src/react/components/credit-estimate.js';
 import { LowCreditWarning } from '../src/react/components/low-credit-warning.js';
 import { MessageCostBadge } from '../src/react/components/message-cost-badge.js';
-import { UsageBreakdown } from '../src/react/components/usage-breakdown.js';
+import { UsageBreakdown, type UsageBreakdownPending } from '../src/react/components/usage-breakdown.js';
 import { useCredits } from '../src/react/credits-context.js';
 import { useInsufficientCreditsPrompt } from '../src/react/insufficient-credits.js';
 import type { MessageCostRecord } from '../src/server.js';
@@ -58,6 +58,8 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
   const [draft, setDraft] = React.useState('Summarize my inbox');
   const [sending, setSending] = React.useState(false);
   const [usageVersion, setUsageVersion] = React.useState(0);
+  // Charges settled in this session: Autumn's usage aggregates show them seconds later, the breakdown at once.
+  const [settled, setSettled] = React.useState<UsageBreakdownPending[]>([]);
   const nextId = React.useRef(0);
 
   async function send(event: React.FormEvent) {
@@ -81,6 +83,7 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
       // Client side: show the cost on the message, deduct at once, then reconcile with Autumn.
       setMessages((current) => current.map((message) => (message.id === replyId ? { ...message, text, cost: record } : message)));
       applyUsage(record);
+      setSettled((current) => [...current, { id: record.id, itemId: 'demo_thread', label: 'This chat', credits: record.credits }]);
       setUsageVersion((version) => version + 1);
       await refresh();
     } catch (error) {
@@ -99,6 +102,7 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
         <UsageBreakdown
           size="compact"
           loadKey={usageVersion}
+          pending={settled}
           load={async () =>
             (await storyMeter.usageByThread({ customerId })).map((row) => ({
               id: row.threadId,
@@ -179,6 +183,11 @@ export const LiveChat: Story = {
     await step('the balance drops live and the low warning appears', async () => {
       await waitFor(() => expect(meterText(canvasElement)).toMatch(/^1,400 of 8,000/), { timeout: 5000 });
       await waitFor(() => expect(canvasElement.querySelector('[data-slot="low-credit-warning"]')).not.toBeNull(), { timeout: 5000 });
+    });
+
+    await step('the usage breakdown shows the message at once, before Autumn has aggregated it', async () => {
+      const usage = await canvas.findByRole('list', { name: 'Usage by thread' }, { timeout: 5000 });
+      await expect(within(usage).getByRole('listitem')).toHaveTextContent(/This chat.*1,000 credits/);
     });
 
     await step('top up from the warning: the balance is restored', async () => {

@@ -3,7 +3,7 @@ import { expect, userEvent, waitFor, within } from 'storybook/test';
 import { UsageBreakdown, UsageBreakdownView } from '../src/react/components/usage-breakdown.js';
 import type { CreditsStoryParameters } from '../.storybook/credits-decorator.js';
 import { storyMeter } from '../.storybook/server.js';
-import { seedStoryCustomer, storyCustomer } from '../.storybook/stand-in.js';
+import { seedStoryCustomer, standIn, storyCustomer } from '../.storybook/stand-in.js';
 
 const THREADS: Record<string, string> = {
   thread_refactor: 'Refactor the billing module',
@@ -31,6 +31,8 @@ async function chargeThreads(storyId: string): Promise<void> {
   for (const [threadId, usd] of costs) {
     await storyMeter.charge({ customerId, usd, model: 'openai/gpt-5-mini', properties: { thread_id: threadId } });
   }
+  // This usage is from earlier in the period: Autumn has aggregated it by now (its events lag seconds behind).
+  standIn.flush();
 }
 
 /**

@@ -6,10 +6,12 @@
  * with shadcn/ui (Radix, class-variance-authority, clsx, tailwind-merge): that is what this kit adds. The
  * "with dependencies" rows show the full cost to an app that has none of them yet.
  *
- * GOALS NOT MET. Issue 6 asks for the React entry ≤ 10 KB and MessageCostBadge alone ≤ 2.5 KB. Measured: 17.0 KB and
+ * GOALS NOT MET. Issue 6 asks for the React entry ≤ 10 KB and MessageCostBadge alone ≤ 2.5 KB. Measured: 17.5 KB and
  * 3.0 KB (docs/benchmarks.md says what the code is and what reaching the goals would cost). The limits below are
  * regression guards at today's size plus a little, so `.ci/run` fails when the kit grows; they are not the goals.
  * The badge's "with dependencies" limit also keeps Radix Tooltip and Floating UI out of its initial load.
+ * The React entry guard moved once on purpose, 17.4 → 17.6 KB (17.0 → 17.5 measured): `UsageBreakdown` shows charges
+ * that Autumn's usage aggregates do not hold yet (its events lag seconds behind the balance), issue 15.
  */
 /** The goals of issue 6, in KB: printed by `npm run bench` against the measured figures. */
 const GOALS = { reactEntry: 10, messageCostBadge: 2.5 };
@@ -38,7 +40,7 @@ const INITIAL_ONLY = {
 };
 
 module.exports = Object.assign([
-  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.4 KB', ...INITIAL_ONLY },
+  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.6 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '3.1 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.2 KB' },
   { name: 'React entry, with dependencies', path: 'dist/index.js', import: '*', gzip: true, ignore: PEERS, limit: '42 KB', ...INITIAL_ONLY },

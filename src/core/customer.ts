@@ -199,15 +199,6 @@ function clean(value: number, decimals: number): number {
   }
 }
 
-/** a - b at the kit's precision (no float residue such as 15.000000000004). */
-function subtractClean(a: number, b: number, decimals: number): number {
-  try {
-    return unitsToCredits(creditsToUnits(a, decimals) - creditsToUnits(b, decimals), decimals);
-  } catch {
-    return a - b;
-  }
-}
-
 /** Computes the level from the numbers. Exported for components that take plain props. */
 export function creditLevel(input: {
   remaining: number;
@@ -251,7 +242,7 @@ export function normalizeCustomer(customer: unknown, options: NormalizeOptions =
   // Autumn 1.x floors `remaining` at 0 and shows overage as usage past the grant; a 0.x balance (or an older
   // server) may instead go negative. Either way the overdrawn credits are the larger of the two readings.
   const unlimited = raw.unlimited;
-  const overage = Math.max(0, -rawRemaining, unlimited ? 0 : subtractClean(used, granted, decimals));
+  const overage = Math.max(0, -rawRemaining, unlimited ? 0 : clean(used - granted, decimals));
 
   return {
     status,

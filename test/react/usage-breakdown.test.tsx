@@ -386,7 +386,7 @@ describe('UsageBreakdown with charges Autumn has not aggregated yet', () => {
         { itemId: 't2', credits: '1.5', at: 10 },
         { itemId: 't3', credits: 'NaN', at: 10 },
       ],
-      { startedAt: 0, lagMs: 3_000, decimals: 6 },
+      0, 3_000,
     );
     expect(shown.items).toEqual([
       { id: 't1', credits: 0.3, usd: undefined },
@@ -398,7 +398,7 @@ describe('UsageBreakdown with charges Autumn has not aggregated yet', () => {
   it('drops a pending charge once a load started lagMs after it has answered', () => {
     const items = [{ id: 't1', credits: 4 }];
     const pending = [{ itemId: 't1', credits: 4, at: 1_000 }];
-    expect(withPendingUsage(items, null, pending, { startedAt: 3_999, lagMs: 3_000, decimals: 6 }).items).toEqual([{ id: 't1', credits: 8, usd: undefined }]);
-    expect(withPendingUsage(items, null, pending, { startedAt: 4_000, lagMs: 3_000, decimals: 6 }).items).toBe(items);
+    expect(withPendingUsage(items, null, pending, 3_999, 3_000).items).toEqual([{ id: 't1', credits: 8, usd: undefined }]);
+    expect(withPendingUsage(items, null, pending, 4_000, 3_000).items).toBe(items);
   });
 });

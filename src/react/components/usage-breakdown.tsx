@@ -385,6 +385,9 @@ const IDLE: LoadState = { status: 'idle', items: null, total: null, error: null,
  */
 export const AUTUMN_EVENT_LAG_MS = 3_000;
 
+/** Pending charges are summed in units of 10^-9 credits: exact for every config's precision (6 to 9 places). */
+const PENDING_DECIMALS = 9;
+
 /** A charge the app already knows of (e.g. a `MessageCostRecord` just settled) that `load()` may not show yet. */
 export interface UsageBreakdownPending {
   /** The charge's identity (the cost record's id): one entry per charge. */
@@ -408,31 +411,30 @@ function readData(data: unknown): Pick<LoadState, 'items' | 'total'> {
 
 /**
  * Loaded items plus the pending charges a load cannot have seen yet (a pure function). A load that started at `T`
- * shows every charge made before `T - lagMs`; later ones are added on top, to their item (or as a new row), and to
- * the total. Amounts are summed exactly; an unreadable pending amount is left out.
+ * shows every charge made before `T - lagMs` (`startedAt` null: no load has answered); later ones are added on top,
+ * to their item (or as a new row), and to the total. Amounts are summed exactly; an unreadable one is left out.
  */
 export function withPendingUsage(
   items: readonly UsageBreakdownItem[] | null | undefined,
   total: number | string | null | undefined,
   pending: ReadonlyArray<{ readonly itemId: string; readonly label?: string | null | undefined; readonly credits: number | string; readonly at: number }>,
-  options: { readonly startedAt: number | null; readonly lagMs: number; readonly decimals: number },
+  startedAt: number | null,
+  lagMs: number,
 ): { items: readonly UsageBreakdownItem[] | null | undefined; total: number | string | null | undefined } {
-  const unseen = pending.filter((charge) => options.startedAt === null || charge.at > options.startedAt - options.lagMs);
-  if (unseen.length === 0) return { items, total };
-  const rows = [...(items ?? [])];
+  let rows = items ?? [];
   let added = 0n;
-  for (const charge of unseen) {
-    const units = unitsOf(charge.credits, options.decimals);
-    if (units === null || units <= 0n) continue;
+  for (const charge of pending) {
+    const units = unitsOf(charge.credits, PENDING_DECIMALS);
+    if (!units || units < 0n || (startedAt !== null && charge.at <= startedAt - lagMs)) continue;
     added += units;
     const index = rows.findIndex((item) => item.id === charge.itemId);
-    const before = index < 0 ? 0n : (unitsOf(rows[index]!.credits, options.decimals) ?? 0n);
-    const credits = unitsToCredits(before + units, options.decimals);
-    if (index < 0) rows.push({ id: charge.itemId, label: charge.label ?? null, credits });
-    else rows[index] = { ...rows[index]!, credits, usd: undefined };
+    const row = rows[index] ?? { id: charge.itemId, label: charge.label ?? null, credits: 0 };
+    const next = { ...row, credits: unitsToCredits((unitsOf(row.credits, PENDING_DECIMALS) ?? 0n) + units, PENDING_DECIMALS), usd: undefined };
+    rows = index < 0 ? [...rows, next] : rows.map((item, at) => (at === index ? next : item));
   }
-  const totalUnits = total === null || total === undefined ? null : unitsOf(total, options.decimals);
-  return { items: rows, total: totalUnits === null ? total : unitsToCredits(totalUnits + added, options.decimals) };
+  if (!added) return { items, total };
+  const totalUnits = unitsOf(total, PENDING_DECIMALS);
+  return { items: rows, total: totalUnits === null ? total : unitsToCredits(totalUnits + added, PENDING_DECIMALS) };
 }
 
 export type UsageBreakdownProps = Omit<UsageBreakdownViewProps, 'loading' | 'error' | 'onRetry'> & {
@@ -464,7 +466,6 @@ export function UsageBreakdown({ load, loadKey, items, total, pending, lagMs = A
   const latestLoad = React.useRef(load);
   const firstSeen = React.useRef(new Map<string, number>());
   const hasLoad = load !== undefined;
-  const format = useCreditsFormat({ config: props.config, locale: props.locale, currency: props.currency });
 
   React.useEffect(() => {
     latestLoad.current = load;
@@ -494,26 +495,18 @@ export function UsageBreakdown({ load, loadKey, items, total, pending, lagMs = A
 
   // Pending charges with their times (first seen, when the app gave none).
   const seen = firstSeen.current;
-  const charges = (pending ?? []).map((charge) => {
-    if (!seen.has(charge.id)) seen.set(charge.id, charge.at ?? Date.now());
-    return { ...charge, at: charge.at ?? seen.get(charge.id)! };
-  });
-  const lastCharge = charges.reduce((latest, charge) => Math.max(latest, charge.at), Number.NEGATIVE_INFINITY);
+  const charges = (pending ?? []).map((charge) => ({ ...charge, at: charge.at ?? seen.get(charge.id) ?? (seen.set(charge.id, Date.now()), Date.now()) }));
+  const due = Math.max(...charges.map((charge) => charge.at)) + lagMs;
 
   // Reload once the newest pending charge must have reached the aggregates, so real numbers replace the estimate.
   React.useEffect(() => {
-    if (!hasLoad || !Number.isFinite(lastCharge) || state.status !== 'ready' || state.startedAt === null) return;
-    if (state.startedAt >= lastCharge + lagMs) return;
-    const timer = setTimeout(() => setAttempt((value) => value + 1), Math.max(0, lastCharge + lagMs - Date.now()));
+    if (!hasLoad || state.status !== 'ready' || !(due > (state.startedAt ?? due))) return;
+    const timer = setTimeout(retry, due - Date.now());
     return () => clearTimeout(timer);
-  }, [hasLoad, lastCharge, lagMs, state.status, state.startedAt]);
+  }, [hasLoad, due, state.status, state.startedAt, retry]);
 
   if (!hasLoad) return <UsageBreakdownView {...props} items={items} total={total} />;
-  const shown = withPendingUsage(state.items ?? items, state.total ?? total, charges, {
-    startedAt: state.startedAt,
-    lagMs,
-    decimals: format.config.creditDecimals,
-  });
+  const shown = withPendingUsage(state.items ?? items, state.total ?? total, charges, state.startedAt, lagMs);
   return (
     <UsageBreakdownView
       {...props}

@@ -43,7 +43,7 @@ function stringIssue(body: Json, field: string): string | null {
   return null;
 }
 
-function str(body: Json, field: string): string {
+export function str(body: Json, field: string): string {
   const issue = stringIssue(body, field);
   if (issue !== null) throw invalidInputs(issue);
   return body[field] as string;
@@ -57,21 +57,21 @@ function strs<const K extends string>(body: Json, ...fields: K[]): Record<K, str
   return Object.fromEntries(fields.map((field) => [field, body[field]])) as Record<K, string>;
 }
 
-function optStr(body: Json, field: string): string | undefined {
+export function optStr(body: Json, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalidInputs(`${field}: must be a string (received ${received(value)})`);
   return value;
 }
 
-function optObj(body: Json, field: string): Json | undefined {
+export function optObj(body: Json, field: string): Json | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw invalidInputs(`${field}: must be an object (received ${received(value)})`);
   return value as Json;
 }
 
-function optNum(body: Json, field: string): number | undefined {
+export function optNum(body: Json, field: string): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidInputs(`${field}: must be a number (received ${received(value)})`);
@@ -104,7 +104,7 @@ function lockParams(body: Json) {
 /** Customer ids on the `customers.*` routes (Autumn's CustomerIdSchema); track and check take any string. */
 const CUSTOMER_ID = /^[a-zA-Z0-9_:-]+$/;
 
-function customerIdParam(value: unknown): string {
+export function customerIdParam(value: unknown): string {
   if (typeof value !== 'string') throw invalidInputs(`customer_id: must be a string (received ${value === undefined ? 'undefined' : typeof value})`);
   if (value === '') throw invalidInputs("customer_id: can't be an empty string");
   if (!CUSTOMER_ID.test(value)) {
@@ -118,7 +118,7 @@ function customerIdParam(value: unknown): string {
 /** Autumn validates emails with zod's `z.email({ pattern: z.regexes.unicodeEmail })`. */
 const EMAIL = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
 
-function emailParam(body: Json): string | undefined {
+export function emailParam(body: Json): string | undefined {
   const email = optStr(body, 'email');
   if (email !== undefined && !EMAIL.test(email)) throw invalidInputs('email: not a valid email address');
   return email;

@@ -5,7 +5,8 @@
 import { defaultCreditsConfig, findPlan } from '../../core/config.js';
 import { droppedConnectionError, invalidInputs, StandInApiError } from './errors.js';
 import { Ledger } from './ledger.js';
-import { apiVersionOf, servesV1Routes } from './version.js';
+import { legacyRouteOf } from './legacy.js';
+import { apiVersionOf, servesLegacyRoutes, servesV1Routes } from './version.js';
 import { ROUTES, type RouteContext } from './routes.js';
 import type {
   AutumnStandIn,
@@ -78,12 +79,27 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The operation a URL addresses: `balances.track` for `/v1/balances.track`, `checkout` for `/checkout/:id`. */
+/** The 1.x operation a URL addresses: `balances.track` for `/v1/balances.track`, `checkout-page` for `/checkout/:id`. */
 export function routeOf(pathname: string): string | null {
-  const v1 = /^\/v1\/([A-Za-z_.]+)\/?$/.exec(pathname);
+  const v1 = /^\/v1\/([A-Za-z_]+\.[A-Za-z_.]+)\/?$/.exec(pathname);
   if (v1) return v1[1]!;
-  if (/^\/checkout\/[^/]+\/?$/.test(pathname)) return 'checkout';
+  if (/^\/checkout\/[^/]+\/?$/.test(pathname)) return 'checkout-page';
   return null;
+}
+
+/** The 0.x REST paths that are 1.x operations under another name, for clients that ask for a 2.1+ version. */
+const V1_ALIASES: Readonly<Record<string, string>> = { check: 'balances.check', track: 'balances.track' };
+
+/** Autumn's 1.2 check fallback (202): the flat shape with `code: "feature_found"`. */
+function checkFallbackV12(body: Record<string, unknown>): Record<string, unknown> {
+  const required = body.required_balance ?? body.required_quantity ?? 1;
+  return {
+    allowed: true,
+    code: 'feature_found',
+    customer_id: typeof body.customer_id === 'string' ? body.customer_id : '',
+    feature_id: typeof body.feature_id === 'string' ? body.feature_id : '',
+    required_balance: typeof required === 'number' ? required : 1,
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -194,7 +210,8 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const route = routeOf(url.pathname);
+    const legacy = legacyRouteOf(request.method, url.pathname);
+    const route = legacy ? legacy.name : routeOf(url.pathname);
     const fault = takeFault(route ?? url.pathname);
     if (fault && fault.kind !== 'fail-open') {
       switch (fault.kind) {
@@ -213,7 +230,7 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       }
     }
 
-    if (route === 'checkout') {
+    if (route === 'checkout-page') {
       ledger.sweep();
       return checkoutPage(url);
     }
@@ -227,23 +244,28 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
 
     const version = apiVersionOf(request.headers.get('x-api-version'));
     if (!version.ok) return apiError(new StandInApiError(400, 'invalid_api_version', version.message));
-    if (!servesV1Routes(version.version)) {
+    // `/v1/check` and `/v1/track` are the same operations as `/v1/balances.check` / `.track` on Autumn, answered in
+    // the shapes of the version asked for; the other REST paths are 0.x-only here.
+    const alias = legacy && servesV1Routes(version.version) ? V1_ALIASES[legacy.name] : undefined;
+    const operation = legacy && !alias ? undefined : ROUTES[alias ?? route];
+    if (legacy && !alias && !servesLegacyRoutes(version.version)) {
+      return apiError(new StandInApiError(400, 'invalid_api_version', `The Autumn stand-in answers /v1/${route} in the API 1.2 shapes only, not ${version.version}`));
+    }
+    if (!legacy && !servesV1Routes(version.version)) {
       return apiError(
         new StandInApiError(400, 'invalid_api_version', `The Autumn stand-in answers /v1/${route} in the API 2.1.0-2.4.0 shapes only, not ${version.version}`),
       );
     }
-
-    const operation = ROUTES[route];
-    if (!operation) {
+    if (!legacy && !operation) {
       return apiError(new StandInApiError(404, 'not_found', `The Autumn stand-in does not implement /v1/${route}`));
     }
-    if (request.method !== 'POST') {
+    if (!legacy && request.method !== 'POST') {
       return apiError(new StandInApiError(405, 'invalid_request', `Use POST for /v1/${route}`));
     }
 
     let body: Record<string, unknown>;
     try {
-      const text = await request.text();
+      const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
       // Autumn reads a body that is not JSON as {} (and its validation then says what is missing).
       let parsed: unknown = {};
       try {
@@ -257,9 +279,9 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       return apiError(error instanceof StandInApiError ? error : invalidInputs('The body is not valid JSON'));
     }
 
-    if (fault?.kind === 'fail-open' && route === 'balances.check') {
+    if (fault?.kind === 'fail-open' && (route === 'balances.check' || route === 'check')) {
       // Autumn's own fallback when its dependencies fail: allowed, no balance, no lock, nothing deducted.
-      return json(checkFallback(body), 202);
+      return json(operation ? checkFallback(body) : checkFallbackV12(body), 202);
     }
 
     // From here to the response, nothing awaits: the read-check-write of a balance is atomic.
@@ -276,7 +298,10 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       ledger.sweep();
       const headerKey = request.headers.get('idempotency-key');
       if (headerKey) releases.push(ledger.claimKey(`header:${headerKey}`, headerKey));
-      const result = operation(ctx, body, (key) => releases.push(ledger.claimKey(`track:${key}`, `track:${key}`)));
+      const claimBodyKey = (key: string) => releases.push(ledger.claimKey(`track:${key}`, `track:${key}`));
+      const result = operation
+        ? operation(ctx, body, claimBodyKey)
+        : legacy!.run(ctx, { body, params: legacy!.params, query: url.searchParams }, claimBodyKey);
       return json(result.body, result.status);
     } catch (error) {
       // A request that failed gives its idempotency keys back (a duplicate's 409 keeps them), as Autumn does.

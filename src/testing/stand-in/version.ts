@@ -51,6 +51,11 @@ export function apiVersionOf(header: string | null): ParsedVersion {
   return { ok: false, message: `"${value}" is not a valid API version` };
 }
 
+/** Whether the 0.x REST routes (`/v1/customers`, `/v1/attach` ...) can answer this version: the 1.2 shapes. */
+export function servesLegacyRoutes(version: ApiVersion): boolean {
+  return version === '1.2.0';
+}
+
 /** Whether the 1.x routes (`/v1/balances.check` ...) can answer this version in its own shapes. */
 export function servesV1Routes(version: ApiVersion): boolean {
   return OLDEST_V1_ROUTES.includes(version);

@@ -73,7 +73,8 @@ export interface StandInFaultOptions {
 export interface StandInFaults {
   /**
    * Plays `fault` on requests to `route` — the Autumn operation as in the URL (`'balances.track'`,
-   * `'customers.get_or_create'`, `'billing.attach'`, `'checkout'` for the checkout page) or `'*'` for every route.
+   * `'customers.get_or_create'`, `'billing.attach'`; for the 0.x routes the path after `/v1/`: `'check'`, `'track'`,
+   * `'customers/:id'`, `'events/list'`...; `'checkout-page'` for the checkout page) or `'*'` for every route.
    * Returns a function that removes this fault. Faults are matched in the order they were injected.
    */
   inject(route: string, fault: StandInFault, opts?: StandInFaultOptions): () => void;

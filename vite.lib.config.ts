@@ -1,6 +1,6 @@
 /**
- * The library build (`npm run build`): vite library mode, ESM only, the entries (`dist/index.js`, `dist/server.js`,
- * `dist/testing.js`, `dist/testing/msw.js`) and one file per source module under them, `.d.ts` files beside them (vite-plugin-dts, which uses
+ * The library build (`npm run build`): vite library mode, ESM only, the entries (`dist/index.js`, `dist/autumn.js`,
+ * `dist/server.js`, `dist/testing.js`, `dist/testing/msw.js`) and one file per source module under them, `.d.ts` files beside them (vite-plugin-dts, which uses
  * `@typescript/typescript6` for the compiler API that TypeScript 7 no longer has). Peers and Radix stay external,
  * so the app's bundler dedupes them. `dist/styles.css` is compiled apart by the Tailwind CLI
  * (`npm run build:css`, run from src/react so its automatic source detection sees the components only, not stories
@@ -13,6 +13,7 @@ import dts from 'vite-plugin-dts';
 /** Entry name → source. The names are the files in dist/ and match the package.json exports. */
 export const LIBRARY_ENTRIES = {
   index: 'src/index.ts',
+  autumn: 'src/autumn.ts',
   server: 'src/server.ts',
   testing: 'src/testing.ts',
   'testing/msw': 'src/testing/msw.ts',
@@ -31,21 +32,24 @@ export const EXTERNAL = [
   /^tailwind-merge$/,
 ];
 
-/** Only the React entry is a client module for React Server Components; the server and testing entries are not. */
-const CLIENT_ENTRY_FILE = 'index.js';
+/**
+ * Only the React entries are client modules for React Server Components (the kit and `autumn-ai-credits/autumn`, its
+ * autumn-js/react provider); the server and testing entries are not.
+ */
+const CLIENT_ENTRY_FILES: ReadonlySet<string> = new Set(['index.js', 'autumn.js']);
 const USE_CLIENT = "'use client';";
 
 /**
- * Each React module keeps its own `'use client'` (modules are preserved); the entry `dist/index.js` is written with
- * the directive on top as well, so importing the kit from a Server Component makes the whole entry a client
- * boundary. The server and testing entries have none.
+ * Each React module keeps its own `'use client'` (modules are preserved); the entries `dist/index.js` and
+ * `dist/autumn.js` are written with the directive on top as well, so importing them from a Server Component makes
+ * the whole entry a client boundary. The server and testing entries have none.
  */
 function useClientBanner(): Plugin {
   return {
     name: 'autumn-ai-credits:use-client-banner',
     generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
-        if (chunk.type === 'chunk' && chunk.isEntry && chunk.fileName === CLIENT_ENTRY_FILE) {
+        if (chunk.type === 'chunk' && chunk.isEntry && CLIENT_ENTRY_FILES.has(chunk.fileName)) {
           chunk.code = `${USE_CLIENT}\n${chunk.code.replace(/^\s*(['"])use client\1;?\s*/, '')}`;
         }
       }

@@ -1,10 +1,11 @@
 /**
  * Wraps every story in the kit's provider. Pick the source with `parameters.credits`:
  *
- * - `{ source: 'stand-in', seed? }` (default): `AutumnProvider` + `CreditsProvider` exactly as in an app, talking
- *   to the in-memory Autumn through MSW; `seed` is the story customer's state (`{ remaining: 120 }`,
- *   `{ planId: 'pro_monthly', usage: 61_000 }`…), applied before the story renders. Set seeds on stories, not on
- *   the component's meta: Storybook merges parameters deeply, so `{ remaining }` and `{ usage }` would mix.
+ * - `{ source: 'stand-in', seed? }` (default): `AutumnProvider` + `AutumnCreditsProvider` (from
+ *   `autumn-ai-credits/autumn`) exactly as in an app, talking to the in-memory Autumn through MSW; `seed` is the
+ *   story customer's state (`{ remaining: 120 }`, `{ planId: 'pro_monthly', usage: 61_000 }`…), applied before the
+ *   story renders. Set seeds on stories, not on the component's meta: Storybook merges parameters deeply, so
+ *   `{ remaining }` and `{ usage }` would mix.
  * - `{ source: 'test', props }`: `CreditsTestProvider` (no network) for states the stand-in cannot hold still,
  *   such as loading forever or an unlimited plan.
  * - `{ source: 'none' }`: no provider, for presentational views given plain props.
@@ -14,7 +15,7 @@
 import * as React from 'react';
 import type { Decorator } from '@storybook/react-vite';
 import { AutumnProvider } from 'autumn-js/react';
-import { CreditsProvider } from '../src/react/credits-provider.js';
+import { AutumnCreditsProvider } from '../src/autumn.js';
 import { CreditsTestProvider, type CreditsTestProviderProps, type StandInCustomerSeed } from '../src/testing.js';
 import { STORY_CUSTOMER_HEADER, storyCustomer } from './stand-in.js';
 
@@ -46,9 +47,9 @@ export const withCredits: Decorator = (Story, context) => {
   return (
     // Keyed by story: a new story starts with a fresh autumn-js query cache.
     <AutumnProvider key={context.id} headers={{ [STORY_CUSTOMER_HEADER]: storyCustomer(context.id) }}>
-      <CreditsProvider locale={locale} navigate={storyNavigate}>
+      <AutumnCreditsProvider locale={locale} navigate={storyNavigate}>
         <Story />
-      </CreditsProvider>
+      </AutumnCreditsProvider>
     </AutumnProvider>
   );
 };

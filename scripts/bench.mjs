@@ -86,6 +86,7 @@ const COMPONENTS = ['CreditsProvider', 'CreditBalance', 'LowCreditWarning', 'Cre
 const sizeRows = [];
 for (const [label, file] of [
   ['`autumn-ai-credits` (React entry)', 'index.js'],
+  ['`autumn-ai-credits/autumn` (`AutumnCreditsProvider`)', 'autumn.js'],
   ['`autumn-ai-credits/server`', 'server.js'],
   ['`autumn-ai-credits/testing`', 'testing.js'],
 ]) {

@@ -2,7 +2,8 @@
 /**
  * `autumn-ai-credits`: the React kit. The core (config, exact money, customer normalization, formatters), the
  * provider and hooks, and the components — each as a presentational `XView` and a connected `X`. Nothing here loads
- * server or testing code.
+ * server or testing code, nor autumn-js (any version, any subpath): the provider that reads autumn-js/react is
+ * `AutumnCreditsProvider` in `autumn-ai-credits/autumn`, so this entry loads next to autumn-js 0.1.x and 1.3.x.
  */
 export * from './core/index.js';
 
@@ -18,7 +19,6 @@ export {
 export {
   CreditsProvider,
   IDLE_TOP_UP_STATE,
-  type AutumnCreditsProviderProps,
   type CreditsProviderBaseProps,
   type CreditsProviderProps,
   type ExternalCreditsProviderProps,

@@ -5,8 +5,8 @@
  *   the meter settles the real cost → the UI deducts it at once (`applyUsage`) and reconciles (`refresh`) → the
  *   balance drops live, the low warning appears → a top-up (Autumn attach, card on file) restores it.
  *
- * Nothing is mocked in the kit: `CreditsProvider` reads the customer through autumn-js/react and its backend
- * handler, the meter talks to Autumn through the real autumn-js SDK; MSW routes both to the stand-in.
+ * Nothing is mocked in the kit: `AutumnCreditsProvider` (autumn-ai-credits/autumn, the decorator in
+ * .storybook/credits-decorator.tsx) reads the customer through autumn-js/react and its backend handler, the meter talks to Autumn through the real autumn-js SDK; MSW routes both to the stand-in.
  */
 import * as React from 'react';
 import type { Meta, StoryObj } from '@storybook/react-vite';

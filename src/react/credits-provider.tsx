@@ -1,20 +1,17 @@
 'use client';
 /**
- * `CreditsProvider`: builds the `CreditsContextValue` (see `credits-context.ts`) from one of two customer sources.
+ * `CreditsProvider`: builds the `CreditsContextValue` (see `credits-context.ts`) from a customer the app fetched —
+ * any shape `normalizeCustomer` reads: an autumn-js 1.x customer, a 0.x `@useautumn/convex` customer, a backend-SDK
+ * result — with `loading`, `error`, `onRefresh` and `onTopUp` supplied by the app (Convex, SWR, server
+ * components...). `customer={undefined}` is the customer still loading (a Convex `useQuery` starts that way).
  *
- * - **autumn-js/react** (the default): rendered inside autumn-js's `<AutumnProvider>`, it reads the customer with
- *   `useCustomer()` and buys top-ups through the same Autumn client.
- * - **an external customer** (`customer` prop, or `source="external"`): any shape `normalizeCustomer` reads — an
- *   autumn-js 1.x customer, a 0.x `@useautumn/convex` customer, a backend-SDK result — with `loading`, `error`,
- *   `onRefresh` and `onTopUp` supplied by the app (Convex, SWR, server components...). `customer={undefined}` is the
- *   external source still loading (a Convex `useQuery` starts that way), not the autumn-js source.
- *
- * Hooks cannot be conditional, so each source is its own inner component (`AutumnCreditsSource`,
- * `ExternalCreditsSource`); both feed `useCreditsStore`, the one shared core: normalization, optimistic usage and
- * the top-up flow. Switching source remounts the subtree.
+ * This module never imports autumn-js, so the React entry loads next to any autumn-js version (0.1.x under
+ * `@useautumn/convex`, 1.3.x) or none. Reading the customer with autumn-js/react's `useCustomer()` is
+ * `AutumnCreditsProvider`, in the `autumn-ai-credits/autumn` entry (`src/autumn/`); it feeds the same store through
+ * `useCreditsStore` and `ProvideCredits` below, which are exported for it but are not public API (`src/index.ts`
+ * does not export them).
  */
 import * as React from 'react';
-import { useAutumnClient, useCustomer } from 'autumn-js/react';
 import { defaultCreditsConfig, type CreditsConfig, type CreditTopUpPackage } from '../core/config.js';
 import { applyCreditUsage, normalizeCustomer } from '../core/customer.js';
 import { CreditsError } from '../core/errors.js';
@@ -46,15 +43,11 @@ export interface CreditsProviderBaseProps {
   children?: React.ReactNode;
 }
 
-export interface AutumnCreditsProviderProps extends CreditsProviderBaseProps {
-  /** `autumn` (default): read the customer with autumn-js/react's `useCustomer()`; needs `<AutumnProvider>` above. */
-  source?: 'autumn' | undefined;
-  /** Where Autumn checkout returns to after paying. Default the current page. */
-  successUrl?: string | undefined;
-  customer?: never;
-}
-
 export interface ExternalCreditsProviderProps extends CreditsProviderBaseProps {
+  /**
+   * Optional, kept for compatibility: `external` is the only source of `CreditsProvider`. For autumn-js/react's
+   * `useCustomer()`, render `AutumnCreditsProvider` from `autumn-ai-credits/autumn` instead.
+   */
   source?: 'external' | undefined;
   /** The customer as the app fetched it; `undefined`/`null` while loading. */
   customer: unknown;
@@ -72,83 +65,39 @@ export interface ExternalCreditsProviderProps extends CreditsProviderBaseProps {
   onTopUp?: ((pkg: CreditTopUpPackage) => Promise<ExternalTopUpOutcome> | ExternalTopUpOutcome) | undefined;
 }
 
-export type CreditsProviderProps = AutumnCreditsProviderProps | ExternalCreditsProviderProps;
+export type CreditsProviderProps = ExternalCreditsProviderProps;
 
 /** The state of no top-up yet. */
 export const IDLE_TOP_UP_STATE: TopUpState = Object.freeze({ status: 'idle', packageId: null, error: null });
 
 /**
  * Provides the balance, the config and the credit actions to `useCredits()` and the connected components, and the
- * config/formatters to `CreditsFormatProvider`.
+ * config/formatters to `CreditsFormatProvider`, from the `customer` you pass.
+ *
+ * Throws a `CreditsError` (`invalid_config`) when asked for the autumn-js/react source (`source="autumn"`, or no
+ * `customer` prop at all, which selected it before): that source is `AutumnCreditsProvider` from
+ * `autumn-ai-credits/autumn` now, and a provider that silently showed "loading" forever would hide the mistake.
  */
 export function CreditsProvider(props: CreditsProviderProps) {
-  const external = props.source === 'external' || (props.source !== 'autumn' && 'customer' in props);
-  return external ? (
-    <ExternalCreditsSource {...(props as ExternalCreditsProviderProps)} />
-  ) : (
-    <AutumnCreditsSource {...(props as AutumnCreditsProviderProps)} />
-  );
-}
-
-// ------------------------------------------------------------------ sources
-
-/** What a source tells the store about one top-up attempt. */
-type AttachOutcome = { readonly url: string | null };
-
-interface StoreInput {
-  readonly customer: unknown;
-  readonly loading: boolean;
-  readonly error: unknown;
-  readonly config: CreditsConfig;
-  readonly refetch: () => Promise<unknown>;
-  readonly attach: (pkg: CreditTopUpPackage) => Promise<AttachOutcome>;
-  readonly navigate: NavigateFunction | undefined;
-}
-
-function AutumnCreditsSource({ config = defaultCreditsConfig, locale, currency, navigate, successUrl, children }: AutumnCreditsProviderProps) {
-  const { data, isLoading, error, refetch } = useCustomer();
-  // The client's attach, not useCustomer's: that one sets window.location itself, so the provider could neither
-  // report `redirecting` first nor let tests and routers navigate.
-  const client = useAutumnClient({ caller: 'CreditsProvider' });
-  const attach = React.useCallback(
-    async (pkg: CreditTopUpPackage): Promise<AttachOutcome> => {
-      const response = await client.attach({
-        planId: pkg.planId,
-        ...featureQuantities(pkg, config),
-        ...returnTo(successUrl),
-      });
-      return { url: typeof response.paymentUrl === 'string' && response.paymentUrl !== '' ? response.paymentUrl : null };
-    },
-    [client, config, successUrl],
-  );
-  const value = useCreditsStore({
-    customer: data ?? null,
-    loading: isLoading,
-    error: error ?? null,
-    config,
-    refetch,
-    attach,
+  const source = (props as { source?: unknown }).source;
+  if (source !== undefined && source !== 'external') {
+    throw new CreditsError('invalid_config', `<CreditsProvider source=${JSON.stringify(String(source))}> is not supported: ${MOVED}`);
+  }
+  if (source === undefined && !('customer' in props)) {
+    throw new CreditsError('invalid_config', `<CreditsProvider> needs a customer prop (undefined while it loads): ${MOVED}`);
+  }
+  const {
+    config = defaultCreditsConfig,
+    locale,
+    currency,
     navigate,
-  });
-  return (
-    <ProvideCredits value={value} config={config} locale={locale} currency={currency}>
-      {children}
-    </ProvideCredits>
-  );
-}
-
-function ExternalCreditsSource({
-  config = defaultCreditsConfig,
-  locale,
-  currency,
-  navigate,
-  customer,
-  loading = false,
-  error,
-  onRefresh,
-  onTopUp,
-  children,
-}: ExternalCreditsProviderProps) {
+    customer,
+    loading = false,
+    error,
+    onRefresh,
+    onTopUp,
+    children,
+  } = props;
   const latest = useLatest({ onRefresh, onTopUp });
   const refetch = React.useCallback(async () => {
     await latest.current.onRefresh?.();
@@ -171,8 +120,31 @@ function ExternalCreditsSource({
   );
 }
 
-/** What both sources render: the credits state, and the config/formatters in their own slow-changing context. */
-function ProvideCredits({
+const MOVED =
+  "it takes the customer you fetched (customer, loading, error, onRefresh, onTopUp). To read the customer with autumn-js/react's useCustomer(), " +
+  "import { AutumnCreditsProvider } from 'autumn-ai-credits/autumn' (autumn-js 1.3) and render it inside <AutumnProvider>.";
+
+// ------------------------------------------------------------------ for the sources
+
+/** What a source tells the store about one top-up attempt. @internal */
+export type AttachOutcome = { readonly url: string | null };
+
+/** What a customer source hands the shared store. @internal */
+export interface CreditsStoreInput {
+  readonly customer: unknown;
+  readonly loading: boolean;
+  readonly error: unknown;
+  readonly config: CreditsConfig;
+  readonly refetch: () => Promise<unknown>;
+  readonly attach: (pkg: CreditTopUpPackage) => Promise<AttachOutcome>;
+  readonly navigate: NavigateFunction | undefined;
+}
+
+/**
+ * What every source renders: the credits state, and the config/formatters in their own slow-changing context.
+ * Exported for `AutumnCreditsProvider` (autumn-ai-credits/autumn), not public API. @internal
+ */
+export function ProvideCredits({
   value,
   config,
   locale,
@@ -212,7 +184,11 @@ const NO_PENDING: PendingState = { base: undefined, items: [] };
 /** Levels compared to tell a rebuilt customer from a new answer: a customer's balances and breakdowns nest a few deep. */
 const CUSTOMER_DEPTH = 12;
 
-function useCreditsStore({ customer, loading, error, config, refetch, attach, navigate }: StoreInput): CreditsContextValue {
+/**
+ * The one shared core of every source: normalization, optimistic usage and the top-up flow. Exported for
+ * `AutumnCreditsProvider` (autumn-ai-credits/autumn), not public API. @internal
+ */
+export function useCreditsStore({ customer, loading, error, config, refetch, attach, navigate }: CreditsStoreInput): CreditsContextValue {
   const [pending, setPending] = React.useState<PendingState>(NO_PENDING);
   const [topUpState, setTopUpState] = React.useState<TopUpState>(IDLE_TOP_UP_STATE);
   const nextId = React.useRef(0);
@@ -317,19 +293,6 @@ export function usageCredits(cost: unknown, creditDecimals: number): number | nu
   } catch {
     return null;
   }
-}
-
-function featureQuantities(pkg: CreditTopUpPackage, config: CreditsConfig) {
-  const packs = pkg.quantity ?? 1;
-  if (!(packs > 1) || !Number.isFinite(packs)) return {};
-  // Autumn's prepaid quantity counts credits (billed per pack).
-  return { featureQuantities: [{ featureId: config.featureId, quantity: pkg.credits * packs }] };
-}
-
-/** Where checkout returns to: the given URL, else the current page (what autumn-js/react does too). */
-function returnTo(successUrl: string | undefined): { successUrl?: string } {
-  const url = successUrl ?? (typeof window === 'undefined' ? undefined : window.location.href);
-  return url === undefined ? {} : { successUrl: url };
 }
 
 function assignLocation(url: string): void {

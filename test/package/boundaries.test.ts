@@ -1,9 +1,9 @@
 /**
  * The layers stay apart, checked on the source import graph: the React entry never reaches server code (so no server
- * helper, and no secret it is handed, can end up in a client bundle), the server entry never reaches React or the
- * DOM, and the core imports nothing but itself.
+ * helper, and no secret it is handed, can end up in a client bundle) nor autumn-js (so it loads next to autumn-js
+ * 0.1.x and 1.3.x: issue 14), the server entry never reaches React or the DOM, and the core imports nothing but itself.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -40,18 +40,61 @@ function graph(entry: string): { files: Set<string>; packages: Set<string> } {
 
 const rel = (files: Set<string>) => [...files].map((file) => relative(root, file));
 
+const isAutumnJs = (pkg: string) => pkg === 'autumn-js' || pkg.startsWith('autumn-js/');
+
+/** Every .ts/.tsx file under a folder of the repo. */
+function sourcesUnder(folder: string): string[] {
+  return readdirSync(resolve(root, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.tsx?$/.test(file))
+    .map((file) => resolve(root, folder, file));
+}
+
+/** Bare packages one file imports, type-only imports included (a .d.ts naming autumn-js types needs it installed too). */
+function packagesOf(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((match) => match[1] ?? match[2]!).filter((specifier) => !specifier.startsWith('.'));
+}
+
 describe('the React entry (src/index.ts)', () => {
   it.skipIf(!existsSync(resolve(root, 'src/index.ts')))('reaches no server code and no Node built-in', () => {
     const { files, packages } = graph('src/index.ts');
     expect(rel(files).filter((file) => file.startsWith('src/server'))).toEqual([]);
-    expect([...packages].filter((pkg) => pkg.startsWith('node:') || pkg === 'autumn-js' || pkg.startsWith('autumn-js/backend') || pkg.startsWith('autumn-js/fetch'))).toEqual([]);
+    expect([...packages].filter((pkg) => pkg.startsWith('node:'))).toEqual([]);
+  });
+
+  it('reaches no autumn-js at all, any subpath (autumn-js/react is autumn-ai-credits/autumn)', () => {
+    const { files, packages } = graph('src/index.ts');
+    expect([...packages].filter(isAutumnJs)).toEqual([]);
+    expect(rel(files).filter((file) => file.startsWith('src/autumn'))).toEqual([]);
+  });
+});
+
+describe('src/react and src/index.ts', () => {
+  it('import no autumn-js, not even its types', () => {
+    const offenders = [resolve(root, 'src/index.ts'), ...sourcesUnder('src/react')]
+      .flatMap((file) => packagesOf(file).filter(isAutumnJs).map((pkg) => `${relative(root, file)}: ${pkg}`));
+    expect(offenders).toEqual([]);
+    expect(sourcesUnder('src/react').length).toBeGreaterThan(10);
+  });
+});
+
+describe('the autumn entry (src/autumn.ts)', () => {
+  it('feeds the React entry’s own store: it reaches the same provider and context modules, no second copy', () => {
+    const { files, packages } = graph('src/autumn.ts');
+    expect(rel(files)).toEqual(expect.arrayContaining(['src/react/credits-provider.tsx', 'src/react/credits-context.ts']));
+    expect([...packages].filter(isAutumnJs)).toEqual(['autumn-js/react']);
+  });
+
+  it('reaches no server or testing code and no Node built-in', () => {
+    const { files, packages } = graph('src/autumn.ts');
+    expect(rel(files).filter((file) => /^src\/(server|testing)/.test(file))).toEqual([]);
+    expect([...packages].filter((pkg) => pkg.startsWith('node:'))).toEqual([]);
   });
 });
 
 describe('the server entry (src/server.ts)', () => {
   it('reaches no React, no DOM package and no React code of the kit', () => {
     const { files, packages } = graph('src/server.ts');
-    expect(rel(files).filter((file) => file.startsWith('src/react') || file.endsWith('.tsx'))).toEqual([]);
+    expect(rel(files).filter((file) => /^src\/(react|autumn)/.test(file) || file.endsWith('.tsx'))).toEqual([]);
     expect([...packages].filter((pkg) => /^(react|react-dom|@radix-ui\/)/.test(pkg))).toEqual([]);
   });
 });

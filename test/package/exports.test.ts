@@ -9,6 +9,7 @@ import { LIBRARY_ENTRIES } from '../../vite.lib.config.js';
 
 const ENTRIES = {
   'autumn-ai-credits': () => import('../../src/index.js'),
+  'autumn-ai-credits/autumn': () => import('../../src/autumn.js'),
   'autumn-ai-credits/server': () => import('../../src/server.js'),
   'autumn-ai-credits/testing': () => import('../../src/testing.js'),
   'autumn-ai-credits/testing/msw': () => import('../../src/testing/msw.js'),

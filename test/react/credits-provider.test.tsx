@@ -7,6 +7,7 @@ import { defaultCreditsConfig, defineCredits } from '../../src/core/config.js';
 import { CreditsError } from '../../src/core/errors.js';
 import { useCredits, type CreditsContextValue } from '../../src/react/credits-context.js';
 import { CreditsProvider, type ExternalCreditsProviderProps } from '../../src/react/credits-provider.js';
+import { AutumnCreditsProvider } from '../../src/autumn.js';
 import { useCreditsFormat } from '../../src/react/lib/credits-format.js';
 import { CreditBalance } from '../../src/react/components/credit-balance.js';
 import { startAutumnStandIn, type RunningAutumnStandIn } from '../../src/testing.js';
@@ -56,6 +57,41 @@ describe('CreditsProvider', () => {
       // React reports the thrown render error with console.error; that is the point here.
       vi.mocked(console.error).mockImplementation(() => {});
       expect(() => render(<Orphan />)).toThrow('useCredits must be used within <CreditsProvider>');
+    });
+  });
+
+  describe('asked for the autumn-js/react source, which moved to autumn-ai-credits/autumn', () => {
+    function renderError(element: React.ReactElement): unknown {
+      // React reports the thrown render error with console.error; that is the point here.
+      vi.mocked(console.error).mockImplementation(() => {});
+      try {
+        render(element);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    }
+
+    it('throws a CreditsError naming AutumnCreditsProvider for source="autumn"', () => {
+      const props = { source: 'autumn' } as unknown as ExternalCreditsProviderProps;
+      const error = renderError(<CreditsProvider {...props} />);
+      expect(error).toBeInstanceOf(CreditsError);
+      expect((error as CreditsError).code).toBe('invalid_config');
+      expect((error as CreditsError).message).toMatch(/source="autumn".*import \{ AutumnCreditsProvider \} from 'autumn-ai-credits\/autumn'/s);
+    });
+
+    it('throws the same advice without a customer prop (which selected autumn-js/react before), never loading forever', () => {
+      const props = {} as unknown as ExternalCreditsProviderProps;
+      const error = renderError(<CreditsProvider {...props} />);
+      expect(error).toBeInstanceOf(CreditsError);
+      expect((error as CreditsError).message).toMatch(/needs a customer prop.*autumn-ai-credits\/autumn/s);
+    });
+
+    it('still accepts source="external", with or without a customer (loading)', () => {
+      const view = renderExternal({ source: 'external' } as ExternalCreditsProviderProps);
+      expect(view.credits.state.status).toBe('loading');
+      view.rerenderWith({ source: 'external', customer: customer(10) });
+      expect(view.credits.state).toMatchObject({ status: 'ready', remaining: 10 });
     });
   });
 
@@ -294,7 +330,7 @@ describe('CreditsProvider', () => {
   });
 });
 
-describe('given autumn-js/react’s AutumnProvider and the stand-in over loopback', () => {
+describe('AutumnCreditsProvider (autumn-ai-credits/autumn) in autumn-js/react’s AutumnProvider, the stand-in over loopback', () => {
   let standIn: RunningAutumnStandIn;
   let autumn: Autumn;
 
@@ -320,10 +356,10 @@ describe('given autumn-js/react’s AutumnProvider and the stand-in over loopbac
     }
     render(
       <AutumnProvider backendUrl={standIn.url}>
-        <CreditsProvider navigate={navigate} locale="en-US">
+        <AutumnCreditsProvider navigate={navigate} locale="en-US">
           <CreditBalance />
           <Probe />
-        </CreditsProvider>
+        </AutumnCreditsProvider>
       </AutumnProvider>,
     );
     return {
@@ -365,16 +401,16 @@ describe('given autumn-js/react’s AutumnProvider and the stand-in over loopbac
   });
 });
 
-describe('given the stand-in without a card on file', () => {
+describe('AutumnCreditsProvider given the stand-in without a card on file', () => {
   let standIn: RunningAutumnStandIn;
   beforeAll(async () => {
     standIn = await startAutumnStandIn({ identify: () => ({ customerId: 'user_2' }) });
   });
   afterAll(() => standIn.close());
 
-  it('sends the browser to the stand-in’s checkout URL through navigate', async () => {
-    vi.spyOn(console, 'log').mockImplementation(() => {});
-    const navigate = vi.fn();
+  afterEach(() => standIn.reset());
+
+  function renderWithAutumn(props: { navigate: (url: string) => void; successUrl?: string }) {
     const latest: { current: CreditsContextValue | null } = { current: null };
     function Probe() {
       latest.current = useCredits();
@@ -382,11 +418,18 @@ describe('given the stand-in without a card on file', () => {
     }
     render(
       <AutumnProvider backendUrl={standIn.url}>
-        <CreditsProvider navigate={navigate}>
+        <AutumnCreditsProvider {...props}>
           <Probe />
-        </CreditsProvider>
+        </AutumnCreditsProvider>
       </AutumnProvider>,
     );
+    return latest;
+  }
+
+  it('sends the browser to the stand-in’s checkout URL through navigate', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const navigate = vi.fn();
+    const latest = renderWithAutumn({ navigate });
     await screen.findByText('ready');
 
     await act(async () => {
@@ -395,5 +438,17 @@ describe('given the stand-in without a card on file', () => {
     expect(navigate).toHaveBeenCalledTimes(1);
     expect(navigate.mock.calls[0]?.[0]).toMatch(new RegExp(`^${standIn.url}/checkout/`));
     expect(latest.current!.topUpState.status).toBe('redirecting');
+    // Checkout returns to the current page by default.
+    expect(standIn.checkouts().map((checkout) => checkout.successUrl)).toEqual([window.location.href]);
+  });
+
+  it('asks Autumn checkout to return to successUrl when given', async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const latest = renderWithAutumn({ navigate: vi.fn(), successUrl: 'https://app.test/billing/done' });
+    await screen.findByText('ready');
+    await act(async () => {
+      await latest.current!.topUp('credit_topup');
+    });
+    expect(standIn.checkouts().map((checkout) => checkout.successUrl)).toEqual(['https://app.test/billing/done']);
   });
 });

@@ -17,8 +17,12 @@ export type Rounding = 'up' | 'nearest';
 
 /** Exponents beyond this are refused rather than expanded into huge integers. */
 export const MAX_EXPONENT = 400;
-/** Largest amount of credit units a JS number holds exactly (2^53 - 1). */
-const MAX_SAFE_UNITS = 9_007_199_254_740_991n;
+/**
+ * Largest count of units returned as a JS number: 15 significant digits always survive the trip through a double
+ * (decimal → number → decimal), 16 do not (8800000000.000001 reads back as 8800000000.000002). At 6 places that is
+ * 999,999,999.999999 credits; larger amounts are available as exact decimal strings.
+ */
+const MAX_SAFE_UNITS = 999_999_999_999_999n;
 export const DECIMAL_PATTERN = /^\+?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 /** Digits of USD kept by `creditsToUsd`: enough for one micro-credit at any sane rate. */
 const USD_PLACES = 15;
@@ -81,7 +85,7 @@ export function unitsToString(units: bigint, places: number): string {
   return `${negative ? '-' : ''}${digits.slice(0, cut)}${fraction ? `.${fraction}` : ''}`;
 }
 
-/** Units as a number, or null when there are too many to count exactly. */
+/** Units as a number, or null when there are too many to be exact as a JS number (more than 15 digits). */
 export function unitsToNumber(units: bigint, places: number): number | null {
   return units > MAX_SAFE_UNITS || units < -MAX_SAFE_UNITS ? null : Number(unitsToString(units, places));
 }

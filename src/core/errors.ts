@@ -5,6 +5,8 @@ export type CreditsErrorCode =
   | 'out_of_range'
   | 'insufficient_credits'
   | 'autumn_unavailable'
+  | 'invalid_customer'
+  | 'unknown_customer'
   | 'billing_failed';
 
 /** Base class of every error the kit throws on purpose. Check `error.code`, not the message. */

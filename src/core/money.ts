@@ -57,7 +57,7 @@ function invalid(input: unknown): never {
 }
 
 function tooLarge(input: unknown): never {
-  throw new InvalidAmountError(input, 'the amount is too large to count exactly', 'out_of_range');
+  throw new InvalidAmountError(input, 'the amount is too large to be exact as a number (use usdToCreditsExact for a decimal string)', 'out_of_range');
 }
 
 function rateOf(options: MoneyOptions): number {
@@ -100,6 +100,15 @@ export function usdToCreditUnits(cost: unknown, options: MoneyOptions = {}): big
  */
 export function usdToCredits(cost: DecimalInput, options: MoneyOptions = {}): number {
   return unitsToNumber(usdToCreditUnits(cost, options), options.creditDecimals ?? DEFAULT_CREDIT_DECIMALS) ?? tooLarge(cost);
+}
+
+/**
+ * `usdToCredits` as an exact decimal string, for amounts of any size: `usdToCreditsExact("2200000.0000000001")` is
+ * "8800000000.000001" (as a number that would read 8800000000.000002, so `usdToCredits` refuses it). Numbers are
+ * exact up to 15 significant digits: below 1,000,000,000 credits at 6 places.
+ */
+export function usdToCreditsExact(cost: DecimalInput, options: MoneyOptions = {}): string {
+  return unitsToString(usdToCreditUnits(cost, options), options.creditDecimals ?? DEFAULT_CREDIT_DECIMALS);
 }
 
 /** Like `usdToCredits` but returns `null` instead of throwing, for display paths. */

@@ -2,6 +2,7 @@
  * Adapters from the AI SDK (`ai` 7) and Convex Agent to the meter. Neither ever throws into the generation: a
  * failure to charge goes to the meter's outbox / `onUnbilled`.
  */
+import type { ConvexChargeProperties, ConvexChargeResult, ConvexCreditMeter } from './convex-legacy.js';
 import type { ChargeInput, CreditMeter, MessageCostRecord, Reservation, StepLike } from './meter.js';
 import type { ProviderMetadataLike, UsageLike } from './usage.js';
 
@@ -76,17 +77,64 @@ export interface ConvexUsageHandlerOptions<Ctx> {
   readonly meter: CreditMeter;
   /** The org to charge, from your auth (e.g. looked up from `args.userId` in your own tables). */
   readonly customerId: (ctx: Ctx, args: ConvexUsageArgs) => string | null | undefined | Promise<string | null | undefined>;
-  /** Extra event properties; `thread_id` and `agent` are added for you. */
-  readonly properties?: (args: ConvexUsageArgs) => ChargeInput['properties'];
+  /** Extra event properties; `thread_id` and `agent` are added for you. Gets the handler's `ctx` second. */
+  readonly properties?: (args: ConvexUsageArgs, ctx: Ctx) => ChargeInput['properties'];
   /** Called with every cost record (e.g. to store it on the message for the UI). */
   readonly onCost?: (ctx: Ctx, record: MessageCostRecord, args: ConvexUsageArgs) => void | Promise<void>;
 }
 
 /**
+ * The same handler for `@useautumn/convex` (autumn-js 0.x): `meter` is `createConvexCreditMeter(...)`, and the org is
+ * whoever the Autumn component's `identify(ctx)` returns — so the generation must run in an action that has the
+ * user's identity. A step it cannot charge (no identity, an outage, no price) goes to the meter's `onUnbilled`.
+ */
+export interface ConvexLegacyUsageHandlerOptions<Ctx> {
+  readonly meter: ConvexCreditMeter<Ctx>;
+  /** Extra event properties; `thread_id` and `agent` are added for you. Gets the handler's `ctx` second. */
+  readonly properties?: (args: ConvexUsageArgs, ctx: Ctx) => ConvexChargeProperties | undefined;
+  /** Called with every step's cost (billed or not: see `billed`), e.g. to store it for `MessageCostBadge`. */
+  readonly onCost?: (ctx: Ctx, cost: ConvexChargeResult, args: ConvexUsageArgs) => void | Promise<void>;
+}
+
+/** A Convex Agent `usageHandler`, as `convexUsageHandler` returns it. */
+export type ConvexUsageHandler<Ctx> = (ctx: Ctx, args: ConvexUsageArgs) => Promise<void>;
+
+function isLegacyOptions<Ctx>(options: ConvexUsageHandlerOptions<Ctx> | ConvexLegacyUsageHandlerOptions<Ctx>): options is ConvexLegacyUsageHandlerOptions<Ctx> {
+  const meter = options.meter as Partial<CreditMeter & ConvexCreditMeter<Ctx>>;
+  return typeof meter.reserve !== 'function' && typeof meter.preflight === 'function';
+}
+
+/** `provider/model` as the price table names it (Convex Agent reports `gpt-5-mini` + `openai`). */
+function modelOf(args: ConvexUsageArgs): string {
+  return args.model && args.provider && !args.model.includes('/') ? `${args.provider}/${args.model}` : args.model;
+}
+
+function propertiesOf<Ctx, P>(args: ConvexUsageArgs, ctx: Ctx, extra: ((args: ConvexUsageArgs, ctx: Ctx) => P) | undefined): Record<string, string | number | boolean | null> {
+  let added: P | undefined;
+  try {
+    added = extra?.(args, ctx);
+  } catch (error) {
+    // The step is still charged, with the properties the handler knows.
+    console.error('[autumn-ai-credits] usageHandler: the properties callback threw', error);
+  }
+  return {
+    ...(args.threadId ? { thread_id: args.threadId } : {}),
+    ...(args.agentName ? { agent: args.agentName } : {}),
+    ...(added as Record<string, string | number | boolean | null> | undefined),
+  };
+}
+
+/**
  * A Convex Agent `usageHandler`: fires once per step (embeddings included, which carry no gateway metadata and are
  * priced by tokens) and charges it. It never throws: an exception in a usageHandler would fail the generation.
+ *
+ * With the 1.x meter (`createCreditMeter`) pass `customerId`; with the `@useautumn/convex` meter
+ * (`createConvexCreditMeter`) the component's `identify(ctx)` names the customer.
  */
-export function convexUsageHandler<Ctx>(options: ConvexUsageHandlerOptions<Ctx>): (ctx: Ctx, args: ConvexUsageArgs) => Promise<void> {
+export function convexUsageHandler<Ctx>(options: ConvexUsageHandlerOptions<Ctx>): ConvexUsageHandler<Ctx>;
+export function convexUsageHandler<Ctx>(options: ConvexLegacyUsageHandlerOptions<Ctx>): ConvexUsageHandler<Ctx>;
+export function convexUsageHandler<Ctx>(options: ConvexUsageHandlerOptions<Ctx> | ConvexLegacyUsageHandlerOptions<Ctx>): ConvexUsageHandler<Ctx> {
+  if (isLegacyOptions(options)) return legacyUsageHandler(options);
   return async (ctx, args) => {
     try {
       let customerId: string | null | undefined = null;
@@ -96,12 +144,8 @@ export function convexUsageHandler<Ctx>(options: ConvexUsageHandlerOptions<Ctx>)
         // Charged below without an org: the meter puts it in the outbox, so the usage is not lost.
         console.error('[autumn-ai-credits] usageHandler could not find the org to charge', error);
       }
-      const properties = {
-        ...(args.threadId ? { thread_id: args.threadId } : {}),
-        ...(args.agentName ? { agent: args.agentName } : {}),
-        ...options.properties?.(args),
-      };
-      const model = args.model && args.provider && !args.model.includes('/') ? `${args.provider}/${args.model}` : args.model;
+      const properties = propertiesOf(args, ctx, options.properties);
+      const model = modelOf(args);
       if (!customerId) {
         await options.meter.charge({ customerId: '', model, usage: args.usage, providerMetadata: args.providerMetadata, properties });
         return;
@@ -110,6 +154,20 @@ export function convexUsageHandler<Ctx>(options: ConvexUsageHandlerOptions<Ctx>)
       await options.onCost?.(ctx, record, args);
     } catch (error) {
       // Never into the generation. The meter has already reported any charge it could not make.
+      console.error('[autumn-ai-credits] usageHandler failed', error);
+    }
+  };
+}
+
+function legacyUsageHandler<Ctx>(options: ConvexLegacyUsageHandlerOptions<Ctx>): ConvexUsageHandler<Ctx> {
+  return async (ctx, args) => {
+    try {
+      const properties = propertiesOf(args, ctx, options.properties);
+      // `charge` never throws: a step it cannot bill is handed to the meter's onUnbilled.
+      const cost = await options.meter.charge(ctx, { model: modelOf(args), usage: args.usage, providerMetadata: args.providerMetadata, properties });
+      await options.onCost?.(ctx, cost, args);
+    } catch (error) {
+      // Never into the generation (a failing onCost): the step is already charged or reported.
       console.error('[autumn-ai-credits] usageHandler failed', error);
     }
   };

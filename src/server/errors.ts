@@ -47,3 +47,26 @@ export class BillingUnavailableError extends CreditsError {
     this.name = 'BillingUnavailableError';
   }
 }
+
+/**
+ * The customer id is not one Autumn accepts (empty, not from your auth, or outside `^[a-zA-Z0-9_:-]+$`): a bug in
+ * the caller, not an outage. HTTP 400.
+ */
+export class InvalidCustomerError extends CreditsError {
+  readonly status = 400;
+  constructor(message: string) {
+    super('invalid_customer', message);
+    this.name = 'InvalidCustomerError';
+  }
+}
+
+/** Autumn has no such customer (create it with `customers.get_or_create` when the org signs up). HTTP 404. */
+export class UnknownCustomerError extends CreditsError {
+  readonly status = 404;
+  readonly customerId: string;
+  constructor(customerId: string, options?: { cause?: unknown }) {
+    super('unknown_customer', `Autumn has no customer "${customerId}": create it (customers.get_or_create) when the org signs up`, options);
+    this.name = 'UnknownCustomerError';
+    this.customerId = customerId;
+  }
+}

@@ -2,44 +2,41 @@
  * The credit meter: pay for every AI call exactly once, with no overspend.
  *
  *   reserve  — Autumn `check` with a lock for the estimated credits: concurrent calls cannot spend the same credits;
- *              an org that can't pay gets `InsufficientCreditsError` before the model runs.
- *   settle   — `balances.finalize` confirm with the REAL cost (gateway cost, or token prices) as `override_value`;
- *              cost beyond the reserve is charged too (overflow), never absorbed.
+ *              an org that can't pay gets `InsufficientCreditsError` before the model runs. The lock only admits:
+ *              it is released after the charge (or expires by itself), it never becomes the charge.
+ *   settle   — the REAL cost (gateway cost, else token prices) is charged with one `track` under an idempotency key
+ *              (`Idempotency-Key: <id>:charge`; Autumn refuses a repeat for 24 h with 409), written to the outbox
+ *              first and removed from it once Autumn has it. Cost beyond the reserve is charged too (`overflow`).
  *   release  — on model error or abort with nothing consumed; a lock left by a crashed process expires.
  *
- * The lock id is the idempotency key: a retried reserve that finds its own lock, or a retried finalize that finds
- * the lock already gone, is not charged twice. A charge that still fails after retries goes to `onUnbilled` (and
- * the meter's outbox) with everything needed to replay it — never dropped silently.
+ * Why not confirm the lock? Autumn deletes a finalized lock, so its id is free again: a late duplicate of the reserve
+ * can create a second lock under the same id, and a confirm's retry then charges twice; and "lock not found" cannot
+ * tell "my confirm was applied" from "the lock expired". A track key can: 409 means a request with this key was
+ * received. Each reserve attempt also uses a lock id of its own (`<id>:r<n>`), so a late duplicate only creates a lock
+ * nobody finalizes, which Autumn releases at its `expires_at`. docs/server.md has the sequence and the fault table.
  */
 import { defaultCreditsConfig, type CreditsConfig } from '../core/config.js';
 import { CreditsError } from '../core/errors.js';
 import { creditsToUnits, unitsToCredits, unitsToString, usdToCreditUnits, creditsToUsd, type MoneyOptions } from '../core/money.js';
-import { BillingUnavailableError, InsufficientCreditsError } from './errors.js';
+import {
+  AutumnCallError,
+  autumnHttpClient,
+  fromAutumnSdk,
+  isTransient,
+  type AutumnSdkLike,
+  type CallOptions,
+  type MeterAutumn,
+} from './autumn-http.js';
+import { BillingUnavailableError, InsufficientCreditsError, InvalidCustomerError, UnknownCustomerError } from './errors.js';
+import { memoryOutbox, type OutboxEntry, type OutboxStore } from './outbox.js';
 import { DEFAULT_MODEL_PRICES, estimateCost, findModelPrice, priceTokens, type EstimateInput, type ModelPriceTable } from './pricing.js';
-import { autumnCodeOf, statusOf, withRetry, type RetryOptions } from './retry.js';
-import { NO_TOKENS, addPools, gatewayCostOf, tokenPools, type ProviderMetadataLike, type TokenPools, type UsageLike } from './usage.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { NO_TOKENS, addPools, gatewayCostOf, readableUsage, tokenPools, type ProviderMetadataLike, type TokenPools, type UsageLike } from './usage.js';
 
 type Properties = Readonly<Record<string, string | number | boolean | null>>;
 
-/** The part of the autumn-js 1.x `Autumn` client the meter uses (the real SDK satisfies it). */
-export interface AutumnClientLike {
-  check(params: {
-    customerId: string;
-    featureId: string;
-    requiredBalance?: number;
-    properties?: Record<string, unknown>;
-    lock?: { enabled: true; lockId: string; expiresAt?: number; overageBehavior?: 'cap' | 'overflow' };
-  }): Promise<{ allowed: boolean; customerId: string; balance?: { remaining?: number } | null }>;
-  balances: {
-    finalize(params: { lockId: string; action: 'confirm' | 'release'; overrideValue?: number; properties?: Record<string, unknown> }): Promise<unknown>;
-  };
-  events: {
-    aggregate(params: { customerId: string; featureId: string; range?: '24h' | '7d' | '30d' | '90d' | 'last_cycle' | '1bc' | '3bc'; groupBy?: string; maxGroups?: number }): Promise<{
-      total?: Record<string, { count: number; sum: number }>;
-      list: ReadonlyArray<{ groupedValues?: Record<string, Record<string, number>> | undefined }>;
-    }>;
-  };
-}
+/** The part of the autumn-js 1.x `Autumn` client the meter can use (the real SDK satisfies it). */
+export type AutumnClientLike = AutumnSdkLike;
 
 /** One model step as the AI SDK (`onStepEnd`/`onStepFinish`, a `steps[]` entry) or Convex Agent reports it. */
 export interface StepLike {
@@ -59,7 +56,10 @@ export interface MessageCostRecord {
   readonly customerId: string;
   readonly featureId: string;
   readonly model: string | null;
+  /** Credits charged, as a number (exact below 1,000,000,000 credits; see `creditsExact`). */
   readonly credits: number;
+  /** Credits charged as an exact decimal string, whatever the size. */
+  readonly creditsExact?: string;
   readonly usd: number;
   readonly source: PriceSource;
   readonly kind: 'actual';
@@ -67,36 +67,42 @@ export interface MessageCostRecord {
   readonly estimatedCredits: number | null;
   readonly usage: TokenPools;
   readonly steps: number;
-  /** False when Autumn could not be charged: the charge is in the outbox / was given to `onUnbilled`. */
+  /** False when Autumn could not be charged yet: the charge is in the outbox (and was given to `onUnbilled`). */
   readonly billed: boolean;
   readonly properties: Properties;
 }
 
-/** A charge that could not be made (or priced); enough to replay it with `meter.replayUnbilled()`. */
-export interface UnbilledCharge {
-  readonly id: string;
-  readonly reason: 'autumn_failed' | 'unpriced';
-  readonly customerId: string;
-  readonly featureId: string;
-  readonly model: string | null;
-  /** Credits to charge; null when the call could not be priced (`unpriced`: decide by hand from `usage`). */
-  readonly credits: number | null;
-  readonly usage: TokenPools;
-  readonly properties: Properties;
-  readonly error: string | null;
-  readonly at: number;
-}
+/** A charge in the outbox (see `OutboxEntry`): not yet acknowledged by Autumn, or for a human to decide. */
+export type UnbilledCharge = OutboxEntry;
 
 export interface CreditMeterOptions {
-  /** autumn-js 1.x client. Construct it with `failOpen: false`; fail-open fake answers are refused anyway. */
-  readonly autumn: AutumnClientLike;
+  /**
+   * How to reach Autumn: an autumn-js 1.x client (`new Autumn({ secretKey, failOpen: false })`), or leave it out and
+   * give `secretKey` to use the kit's own client (`autumnHttpClient`), which also never lets a malformed answer
+   * become an unhandled rejection.
+   */
+  readonly autumn?: AutumnClientLike | MeterAutumn;
+  readonly secretKey?: string;
+  /** Autumn's origin for the kit's client. Default `https://api.useautumn.com`. */
+  readonly serverURL?: string;
+  /** `fetch` for the kit's client (tests, proxies). */
+  readonly fetch?: typeof fetch;
   readonly config?: CreditsConfig;
   /** Token prices per model, for estimates and for calls without a gateway cost. Default `DEFAULT_MODEL_PRICES`. */
   readonly prices?: ModelPriceTable;
   /** How long a reservation holds credits if never settled (a crashed process). Default 10 minutes. */
   readonly lockTtlMs?: number;
+  /** Deadline of each Autumn call (ms). Default 5,000: a settle with its retries stays well inside a serverless limit. */
+  readonly timeoutMs?: number;
   readonly retry?: RetryOptions;
-  /** Receives every charge that could not be made. Also kept in `meter.unbilled()`. */
+  /** Where charges wait until Autumn has them. Default in memory; `redisOutbox()` for several processes. */
+  readonly outbox?: OutboxStore;
+  /**
+   * How long after its last attempt an entry may be replayed (ms). Default 60,000: any request still in flight at
+   * Autumn has ended by then, so a 409 on the idempotency key means "applied". Tests may use 0.
+   */
+  readonly replayAfterMs?: number;
+  /** Receives every charge that could not be made (yet). Also kept in the outbox. */
   readonly onUnbilled?: (charge: UnbilledCharge) => void | Promise<void>;
   /** Clock for lock expiry (tests move it). Default `Date.now`. */
   readonly now?: () => number;
@@ -139,6 +145,8 @@ export interface Reservation {
   readonly expiresAt: number;
   /** Records a finished step (AI SDK `onStepEnd`); `settle()` with no argument charges the recorded steps. */
   addStep(step: StepLike): void;
+  /** Steps recorded so far. */
+  readonly steps: number;
   /** Charges the real cost. Accepts a step, an AI SDK result/`onFinish` event (with `steps`), or nothing. */
   settle(result?: StepLike | { readonly steps?: ReadonlyArray<StepLike> }): Promise<MessageCostRecord>;
   /** Gives the held credits back (model error, abort before any step). */
@@ -154,7 +162,10 @@ export interface CreditMeter {
   readonly config: CreditsConfig;
   /** Pre-flight: holds the estimated credits or throws `InsufficientCreditsError` / `BillingUnavailableError`. */
   reserve(input: ReserveInput): Promise<Reservation>;
-  /** reserve → `fn(reservation)` → settle with its result; release if it throws. */
+  /**
+   * reserve → `fn(reservation)` → settle with its result. If `fn` throws, the steps it recorded (`addStep`) are still
+   * charged — they consumed tokens — and the reservation is released only when none finished.
+   */
   run<T extends object | null | undefined>(input: ReserveInput, fn: (reservation: Reservation) => Promise<T>): Promise<{ result: T; cost: MessageCostRecord }>;
   /** Charges a finished call without a reservation (plain function, Convex Agent usageHandler). Never throws. */
   charge(input: ChargeInput): Promise<MessageCostRecord>;
@@ -169,29 +180,37 @@ export interface CreditMeter {
    * as Autumn's `AUTUMN_RESERVED` group.
    */
   usageByThread(input: { customerId: string; range?: '24h' | '7d' | '30d' | '90d' | 'last_cycle' }): Promise<ThreadUsage[]>;
-  /** Charges that failed or could not be priced, oldest first. */
-  unbilled(): readonly UnbilledCharge[];
-  /** Tries the failed charges again (same idempotency keys); returns how many are still unbilled. */
+  /** The outbox: charges Autumn does not have yet, or that need a human, oldest first. */
+  unbilled(): Promise<readonly UnbilledCharge[]>;
+  /**
+   * Sends the outbox's charges again under their idempotency keys; safe from several processes at once (each entry
+   * is leased, and Autumn refuses a repeated key). Returns how many are still unbilled.
+   */
   replayUnbilled(): Promise<number>;
 }
 
-/** How many explicit charge ids the meter remembers for idempotency (oldest forgotten first). */
-const RECENT_CHARGE_IDS = 10_000;
-
-/** Autumn's largest `max_groups` for `events.aggregate`. */
-const MAX_THREAD_GROUPS = 250;
-
 /** Default reservation lifetime. */
 const DEFAULT_LOCK_TTL_MS = 10 * 60 * 1000;
+/** Default deadline of one Autumn call. */
+const DEFAULT_TIMEOUT_MS = 5_000;
+/** Default wait after an entry's last attempt before a replay may send it again. */
+const DEFAULT_REPLAY_AFTER_MS = 60_000;
+/** Autumn keeps an idempotency key 24 h; past 23 h a replay reconciles against Autumn's events first. */
+const KEY_TRUST_MS = 23 * 60 * 60 * 1000;
+/** A replayer's hold on an entry. */
+const LEASE_MS = 60_000;
+/** Autumn's largest `max_groups` for `events.aggregate`. */
+const MAX_THREAD_GROUPS = 250;
+/** Autumn refuses lock ids over 256 characters; a reserve id leaves room for the attempt suffix. */
+const MAX_ID_LENGTH = 200;
+/**
+ * A charge of this many credits or more ($250,000 at 4,000/$) is not sent without a human: it goes to the outbox.
+ * Below it, amounts also stay within the 15 digits a JSON number carries exactly.
+ */
+const ABSURD_CREDITS = 1_000_000_000n;
 
-/** autumn-js fail-open answers carry an empty customer id: the call never reached Autumn. */
-class FailOpenAnswerError extends Error {
-  readonly statusCode = 503;
-  constructor() {
-    super('Autumn answered with a fail-open placeholder (it was not reached)');
-    this.name = 'FailOpenAnswerError';
-  }
-}
+/** A cost of a trillion dollars or more for one call is not a price but garbage ("1e400"): read as malformed. */
+const NONSENSE_USD = 1_000_000_000_000n;
 
 function modelIdOf(step: StepLike, fallback: string | null): string | null {
   if (typeof step.model === 'string' && step.model) return step.model;
@@ -208,6 +227,23 @@ function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isMeterAutumn(value: AutumnClientLike | MeterAutumn): value is MeterAutumn {
+  return typeof (value as MeterAutumn).finalize === 'function' && typeof (value as MeterAutumn).findEvents === 'function';
+}
+
+/** The customer id a call may carry: the org from server-side auth, in Autumn's own id alphabet. */
+function checkCustomerId(customerId: unknown, where: string): string {
+  if (typeof customerId !== 'string' || customerId.trim() === '') {
+    throw new InvalidCustomerError(`${where} needs the customerId of the org from your server-side auth`);
+  }
+  if (customerId.length > MAX_ID_LENGTH || !/^[a-zA-Z0-9_:-]+$/.test(customerId)) {
+    throw new InvalidCustomerError(`"${customerId.slice(0, 40)}${customerId.length > 40 ? '…' : ''}" is not an Autumn customer id (letters, digits, _ : - and at most ${MAX_ID_LENGTH} characters)`);
+  }
+  return customerId;
+}
+
 export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   const config = options.config ?? defaultCreditsConfig;
   const featureId = config.featureId;
@@ -215,31 +251,78 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   const money: MoneyOptions = { creditsPerUsd: config.creditsPerUsd, creditDecimals: config.creditDecimals };
   const places = config.creditDecimals;
   const ttl = options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const replayAfterMs = options.replayAfterMs ?? DEFAULT_REPLAY_AFTER_MS;
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
   const now = options.now ?? Date.now;
   const createId = options.createId ?? randomId;
-  const autumn = options.autumn;
-  const outbox: UnbilledCharge[] = [];
-  /** Charges by explicit id, so a retried `charge({ id })` (a redelivered webhook, a re-run handler) is charged once. */
-  const recentCharges = new Map<string, Promise<MessageCostRecord>>();
+  const outbox = options.outbox ?? memoryOutbox(now);
+  const replayer = `replayer_${globalThis.crypto.randomUUID()}`;
+  const autumn: MeterAutumn = options.autumn
+    ? isMeterAutumn(options.autumn)
+      ? options.autumn
+      : fromAutumnSdk(options.autumn)
+    : autumnHttpClient({
+        secretKey: options.secretKey ?? '',
+        ...(options.serverURL === undefined ? {} : { serverURL: options.serverURL }),
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      });
+  if (!options.autumn && !options.secretKey) throw new CreditsError('invalid_config', 'createCreditMeter needs `autumn` (a client) or `secretKey`');
 
-  const toCredits = (units: bigint): number => unitsToCredits(units, places);
+  const toCredits = (units: bigint): number => Number(unitsToString(units, places));
+  const nonsenseUnits = usdToCreditUnits(NONSENSE_USD.toString(), money);
+
+  /** Credit units of a USD cost; throws for a malformed one, or one too large to be a price (see NONSENSE_USD). */
+  function costUnits(usd: unknown): bigint {
+    const units = usdToCreditUnits(usd, money);
+    if (units >= nonsenseUnits) throw new CreditsError('out_of_range', `a cost of ${String(usd)} USD for one call is not a price`);
+    return units;
+  }
   const toUsd = (units: bigint): number => creditsToUsd(unitsToString(units, places), money);
 
-  async function report(charge: UnbilledCharge): Promise<void> {
-    outbox.push(charge);
+  /**
+   * One Autumn call with a deadline, whatever the client does with the signal: the meter stops waiting at the
+   * deadline. A late rejection of the abandoned promise is caught, never left unhandled.
+   */
+  async function call<T>(run: (options: CallOptions) => Promise<T>, idempotencyKey?: string): Promise<T> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const attempt = run({ signal: controller.signal, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+    attempt.catch(() => {});
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new AutumnCallError('network', `no answer from Autumn within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
     try {
-      await options.onUnbilled?.(charge);
+      return await Promise.race([attempt, deadline]);
+    } catch (error) {
+      throw error instanceof AutumnCallError ? error : new AutumnCallError('network', errorText(error), { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function backoff(attempt: number): Promise<void> {
+    const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+    await sleep(delay / 2 + Math.random() * (delay / 2));
+  }
+
+  async function report(entry: OutboxEntry): Promise<void> {
+    try {
+      await options.onUnbilled?.(entry);
     } catch {
       // The charge stays in the outbox; a failing callback must not lose it nor fail the caller.
     }
   }
 
-  /** Prices steps: gateway cost where valid, else token prices, else unpriced. */
+  /** Prices steps: gateway cost where valid, else token prices; an unreadable step is noted, never priced at 0. */
   function priceSteps(steps: ReadonlyArray<StepLike>, defaultModel: string | null) {
     let units = 0n;
     let usage = NO_TOKENS;
     const sources = new Set<'gateway' | 'token-rates'>();
-    const unpriced: Array<{ model: string | null; usage: TokenPools }> = [];
+    const unpriced: Array<{ model: string | null; usage: TokenPools; why: string }> = [];
     let firstModel: string | null = null;
     for (const step of steps) {
       const pools = tokenPools(step?.usage ?? undefined);
@@ -249,118 +332,223 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       const cost = gatewayCostOf(step?.providerMetadata);
       if (cost !== undefined && cost !== null) {
         try {
-          const stepUnits = usdToCreditUnits(cost, money);
-          toCredits(stepUnits); // throws for an amount too large to count exactly ("1e400")
-          units += stepUnits;
+          units += costUnits(cost);
           sources.add('gateway');
           continue;
         } catch {
-          // Malformed or absurd gateway cost ("abc", "-1", NaN, "1e400"): fall back to token prices below.
+          // Malformed gateway cost ("abc", "-1", NaN, "1e400"): token prices below.
         }
       }
       const price = findModelPrice(prices, model ?? undefined);
-      if (price) {
+      if (!readableUsage(step?.usage)) {
+        unpriced.push({ model, usage: pools, why: 'unreadable usage and no gateway cost' });
+      } else if (price) {
         units += usdToCreditUnits(priceTokens(pools, price), money);
         sources.add('token-rates');
       } else if (pools.total > 0 || cost !== undefined) {
-        unpriced.push({ model, usage: pools });
+        unpriced.push({ model, usage: pools, why: `no gateway cost and no token price for "${model ?? 'unknown model'}"` });
       }
     }
     const source: PriceSource | null = sources.size === 0 ? null : sources.size === 1 ? [...sources][0]! : 'mixed';
     return { units, usage, source, unpriced, model: firstModel ?? defaultModel };
   }
 
+  function entryFor(fields: Pick<OutboxEntry, 'id' | 'reason' | 'customerId' | 'model' | 'credits' | 'properties' | 'error'> & { usage: TokenPools }): OutboxEntry {
+    return { ...fields, featureId, usage: { ...fields.usage }, createdAt: now(), lastAttemptAt: null, attempts: 0 };
+  }
+
   /**
-   * check + lock. A 409 for our own id on a retry means the first try got through; for a charge (`overflow`) the id
-   * is the idempotency key, so a held lock with it is always ours.
+   * Sends one outbox entry to Autumn: a `track` of its credits under its idempotency key. `applied` when Autumn took
+   * it now or already had it (409 on the key); `failed` with the entry updated otherwise (ambiguous → autumn_failed,
+   * refused → rejected). Retries transient failures up to `retry.attempts`.
    */
-  async function lock(customerId: string, lockId: string, units: bigint, overflow: boolean, properties: Properties) {
-    return withRetry(async (attempt) => {
+  async function send(entry: OutboxEntry): Promise<{ applied: true } | { applied: false; entry: OutboxEntry }> {
+    let current = entry;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= Math.max(1, retry.attempts); attempt++) {
+      current = { ...current, attempts: current.attempts + 1, lastAttemptAt: now() };
       try {
-        const answer = await autumn.check({
-          customerId,
-          featureId,
-          requiredBalance: toCredits(units),
-          properties: { ...properties },
-          lock: { enabled: true, lockId, expiresAt: now() + ttl, ...(overflow ? { overageBehavior: 'overflow' as const } : {}) },
-        });
-        if (answer.customerId === '') throw new FailOpenAnswerError();
-        return answer;
+        await call(
+          (callOptions) =>
+            autumn.track(
+              { customer_id: current.customerId, feature_id: featureId, value: Number(current.credits), properties: { ...current.properties, charge_id: current.id }, overage_behavior: 'overflow' },
+              callOptions,
+            ),
+          current.id,
+        );
+        return { applied: true };
       } catch (error) {
-        if ((attempt > 1 || overflow) && statusOf(error) === 409 && autumnCodeOf(error) === 'lock_already_exists') {
-          return { allowed: true, customerId, balance: null };
+        lastError = error;
+        if (error instanceof AutumnCallError && error.code === 'duplicate_idempotency_key') return { applied: true };
+        if (!isTransient(error)) {
+          return { applied: false, entry: { ...current, reason: 'rejected', error: errorText(error) } };
         }
-        throw error;
+        if (attempt < retry.attempts) await backoff(attempt);
       }
-    }, options.retry);
+    }
+    return { applied: false, entry: { ...current, reason: 'autumn_failed', error: errorText(lastError) } };
   }
 
-  /** finalize; on a retry, "lock not found" means an earlier try finalized it. Returns false if the lock was gone at once. */
-  async function finalize(lockId: string, action: 'confirm' | 'release', units: bigint | null, properties: Properties): Promise<boolean> {
-    return withRetry(async (attempt) => {
+  /**
+   * Charges `units` exactly once under `id`: written to the outbox, sent, removed when Autumn has it. Returns whether
+   * Autumn acknowledged it; a failure stays in the outbox for `replayUnbilled` (and goes to `onUnbilled`).
+   */
+  async function chargeOnce(id: string, customerId: string, units: bigint, model: string | null, usage: TokenPools, properties: Properties): Promise<boolean> {
+    if (units <= 0n) return true;
+    const credits = unitsToString(units, places);
+    if (units >= ABSURD_CREDITS * 10n ** BigInt(places)) {
+      const held = entryFor({ id, reason: 'rejected', customerId, model, credits, usage, properties, error: `refused to send an absurd charge of ${credits} credits: check the usage and replay by hand` });
+      await outbox.put(held);
+      await report(held);
+      return false;
+    }
+    // Stamped as attempted now: replayers leave it alone while this process is sending it.
+    const pending = { ...entryFor({ id, reason: 'pending', customerId, model, credits, usage, properties, error: null }), lastAttemptAt: now() };
+    try {
+      await outbox.put(pending);
+    } catch (error) {
+      // No durable record: still try to charge now; if that fails too, onUnbilled is the last place the charge lives.
+      const sent = await send(pending);
+      if (!sent.applied) await report({ ...sent.entry, error: `${sent.entry.error ?? ''} (outbox unavailable: ${errorText(error)})` });
+      return sent.applied;
+    }
+    const sent = await send(pending);
+    if (sent.applied) {
+      await outbox.delete(id).catch(() => {});
+      return true;
+    }
+    await outbox.put(sent.entry).catch(() => {});
+    await report(sent.entry);
+    return false;
+  }
+
+  /** Best-effort release of reserve locks; a lock that cannot be released now expires at its `expires_at`. */
+  async function releaseLocks(lockIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      lockIds.map((lockId) => call((callOptions) => autumn.finalize({ lock_id: lockId, action: 'release' }, callOptions)).catch(() => undefined)),
+    );
+  }
+
+  function record(fields: Omit<MessageCostRecord, 'kind' | 'featureId' | 'credits' | 'creditsExact' | 'usd'> & { units: bigint }): MessageCostRecord {
+    const { units, ...rest } = fields;
+    return { kind: 'actual', featureId, ...rest, credits: toCredits(units), creditsExact: unitsToString(units, places), usd: toUsd(units) };
+  }
+
+  /** Reserve units for an estimate: explicit credits, or the model's worst case; invalid input is a typed error. */
+  function reserveUnits(input: ReserveInput): bigint {
+    if (input.credits !== undefined) {
+      if (typeof input.credits !== 'number' || !Number.isFinite(input.credits) || input.credits < 0) {
+        throw new CreditsError('invalid_amount', `credits must be a finite number >= 0, got ${String(input.credits)}`);
+      }
+      return creditsToUnits(input.credits, places);
+    }
+    if (!input.model) throw new CreditsError('invalid_amount', 'reserve() needs `credits` or a `model` to estimate from');
+    for (const field of ['maxOutputTokens', 'promptTokens', 'contextTokens'] as const) {
+      const value = input[field];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+        throw new CreditsError('invalid_amount', `${field} must be a finite number >= 0, got ${String(value)}`);
+      }
+    }
+    const estimate = estimateCost(input as EstimateInput, prices, money);
+    if (!estimate) throw new CreditsError('invalid_amount', `No price for model "${input.model}": add it to the meter's prices or pass \`credits\``);
+    return estimate.creditUnits;
+  }
+
+  /**
+   * check + lock, one lock id per attempt. Throws a typed error when Autumn refuses the customer, or
+   * `BillingUnavailableError` when it cannot be reached or answers with a fail-open placeholder (the SDK's, or
+   * Autumn's own 202 fallback: `allowed` with no balance and no lock). Returns the answer and every lock id tried.
+   */
+  async function lock(customerId: string, id: string, units: bigint, properties: Properties) {
+    const tried: string[] = [];
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= Math.max(1, retry.attempts); attempt++) {
+      const lockId = `${id}:r${attempt}`;
+      tried.push(lockId);
       try {
-        await autumn.balances.finalize({ lockId, action, ...(units === null ? {} : { overrideValue: toCredits(units) }), properties: { ...properties } });
-        return true;
+        const answer = await call((callOptions) =>
+          autumn.check(
+            { customer_id: customerId, feature_id: featureId, required_balance: toCredits(units), properties: { ...properties }, lock: { enabled: true, lock_id: lockId, expires_at: now() + ttl } },
+            callOptions,
+          ),
+        );
+        const failOpen = answer.customerId === '' || answer.status === 202 || (answer.allowed && answer.remaining === null);
+        if (failOpen) {
+          void releaseLocks(tried);
+          throw new BillingUnavailableError('Autumn answered with a fail-open placeholder (allowed, no balance, no lock): refusing to run the call unpaid');
+        }
+        // Earlier attempts may have reached Autumn: their locks are released (or expire).
+        void releaseLocks(tried.slice(0, -1));
+        return { answer, lockId, tried };
       } catch (error) {
-        const gone = statusOf(error) === 400 || statusOf(error) === 404;
-        if (gone && attempt > 1) return true;
-        if (gone && action === 'release') return true;
-        if (gone) return false;
-        throw error;
+        if (error instanceof CreditsError) throw error;
+        lastError = error;
+        const status = error instanceof AutumnCallError ? error.statusCode : undefined;
+        if (status === 404 && (error as AutumnCallError).code === 'customer_not_found') {
+          void releaseLocks(tried);
+          throw new UnknownCustomerError(customerId, { cause: error });
+        }
+        if (status === 409 && (error as AutumnCallError).code === 'lock_already_exists') {
+          // Our own earlier attempts use other lock ids: a held one with this id belongs to another reservation.
+          void releaseLocks(tried.slice(0, -1));
+          throw new CreditsError('billing_failed', `Reservation id "${id}" is already in use`, { cause: error });
+        }
+        if (!isTransient(error)) {
+          void releaseLocks(tried);
+          throw new CreditsError('billing_failed', `Autumn refused the reservation: ${errorText(error)}`, { cause: error });
+        }
+        if (attempt < retry.attempts) await backoff(attempt);
       }
-    }, options.retry);
+    }
+    void releaseLocks(tried);
+    throw new BillingUnavailableError(`Could not reserve credits: ${errorText(lastError)}`, { cause: lastError });
   }
 
-  /** A charge with no reservation: lock with overflow (so it is never refused nor capped) and confirm. Idempotent by id. */
-  async function chargeUnits(customerId: string, id: string, units: bigint, properties: Properties): Promise<void> {
-    if (units <= 0n) return;
-    await lock(customerId, id, units, true, properties);
-    const done = await finalize(id, 'confirm', units, properties);
-    if (!done) throw new CreditsError('billing_failed', `Lock ${id} vanished before it was confirmed`);
-  }
-
-  function record(fields: Omit<MessageCostRecord, 'kind' | 'featureId'>): MessageCostRecord {
-    return { kind: 'actual', featureId, ...fields };
-  }
-
-  /** One charge without a reservation (see `meter.charge`). Never throws: failures go to the outbox. */
-  async function chargeOnce(input: ChargeInput, id: string): Promise<MessageCostRecord> {
+  /** A charge without a reservation (see `meter.charge`). Never throws. */
+  async function chargeWithoutReserve(input: ChargeInput, id: string): Promise<MessageCostRecord> {
     const properties: Properties = input.properties ?? {};
     let model = input.model ?? null;
-    let priced: { units: bigint; usage: TokenPools; source: PriceSource | null; unpriced: Array<{ model: string | null; usage: TokenPools }> };
+    let units = 0n;
+    let source: PriceSource | null = null;
+    let usage = tokenPools(input.usage);
+    let unpriced: Array<{ model: string | null; usage: TokenPools; why: string }> = [];
     try {
       if (input.usd !== undefined) {
-        priced = { units: usdToCreditUnits(input.usd, money), usage: tokenPools(input.usage), source: 'gateway', unpriced: [] };
+        units = costUnits(input.usd);
+        source = 'gateway';
       } else {
         const steps = input.steps ?? [{ usage: input.usage ?? null, providerMetadata: input.providerMetadata, model: input.model }];
-        const stepsPriced = priceSteps(steps, model);
-        model = stepsPriced.model;
-        priced = stepsPriced;
+        const priced = priceSteps(steps, model);
+        ({ units, source, usage, unpriced } = priced);
+        model = priced.model;
       }
-      toCredits(priced.units); // throws for a total too large to count exactly
     } catch (error) {
-      priced = { units: 0n, usage: tokenPools(input.usage), source: null, unpriced: [{ model, usage: tokenPools(input.usage) }] };
-      await report({ id, reason: 'unpriced', customerId: input.customerId, featureId, model, credits: null, usage: priced.usage, properties, error: errorText(error), at: now() });
-      return record({ id, customerId: input.customerId, model, credits: 0, usd: 0, source: 'estimate', estimatedCredits: null, usage: priced.usage, steps: 0, billed: false, properties });
+      unpriced = [{ model, usage, why: `could not be priced: ${errorText(error)}` }];
     }
-    for (const miss of priced.unpriced) {
-      await report({ id: `${id}:unpriced`, reason: 'unpriced', customerId: input.customerId, featureId, model: miss.model, credits: null, usage: miss.usage, properties, error: null, at: now() });
+    for (const [index, miss] of unpriced.entries()) {
+      const entry = entryFor({ id: unpriced.length > 1 ? `${id}:unpriced:${index}` : `${id}:unpriced`, reason: 'unpriced', customerId: typeof input.customerId === 'string' ? input.customerId : '', model: miss.model, credits: null, usage: miss.usage, properties, error: miss.why });
+      await outbox.put(entry).catch(() => {});
+      await report(entry);
     }
-    let billed = priced.unpriced.length === 0;
-    if (priced.units > 0n && (typeof input.customerId !== 'string' || input.customerId.trim() === '')) {
-      billed = false;
-      await report({ id, reason: 'autumn_failed', customerId: '', featureId, model, credits: toCredits(priced.units), usage: priced.usage, properties, error: 'no customer id: pass the org from your auth', at: now() });
-    } else if (priced.units > 0n) {
+    let billed = unpriced.length === 0;
+    if (units > 0n) {
+      let customerId: string;
       try {
-        await chargeUnits(input.customerId, id, priced.units, properties);
+        customerId = checkCustomerId(input.customerId, 'charge()');
       } catch (error) {
-        billed = false;
-        await report({ id, reason: 'autumn_failed', customerId: input.customerId, featureId, model, credits: toCredits(priced.units), usage: priced.usage, properties, error: errorText(error), at: now() });
+        const entry = entryFor({ id, reason: 'rejected', customerId: typeof input.customerId === 'string' ? input.customerId : '', model, credits: unitsToString(units, places), usage, properties, error: errorText(error) });
+        await outbox.put(entry).catch(() => {});
+        await report(entry);
+        return record({ id, customerId: entry.customerId, model, units, source: source ?? 'estimate', estimatedCredits: null, usage, steps: input.steps?.length ?? 1, billed: false, properties });
       }
+      billed = (await chargeOnce(id, customerId, units, model, usage, properties)) && billed;
     }
-    return record({ id, customerId: input.customerId, model, credits: toCredits(priced.units), usd: toUsd(priced.units), source: priced.source ?? 'estimate', estimatedCredits: null, usage: priced.usage, steps: input.steps?.length ?? 1, billed, properties });
-  
+    return record({ id, customerId: String(input.customerId ?? ''), model, units, source: source ?? 'estimate', estimatedCredits: null, usage, steps: input.steps?.length ?? 1, billed, properties });
   }
+
+  /** Charges by explicit id are remembered so a retried `charge({ id })` in this process returns the same record. */
+  const recentCharges = new Map<string, Promise<MessageCostRecord>>();
+  const RECENT_CHARGE_IDS = 10_000;
 
   const meter: CreditMeter = {
     config,
@@ -385,37 +573,25 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     },
 
     async reserve(input) {
-      if (typeof input.customerId !== 'string' || input.customerId.trim() === '') {
-        throw new CreditsError('billing_failed', 'reserve() needs the customerId of the org from your server-side auth');
-      }
-      let units: bigint;
-      if (input.credits !== undefined) {
-        units = creditsToUnits(input.credits, places);
-        if (!(units >= 0n)) throw new CreditsError('invalid_amount', 'credits must be >= 0');
-      } else {
-        if (!input.model) throw new CreditsError('invalid_amount', 'reserve() needs `credits` or a `model` to estimate from');
-        const estimate = estimateCost(input as EstimateInput, prices, money);
-        if (!estimate) {
-          throw new CreditsError('invalid_amount', `No price for model "${input.model}": add it to the meter's prices or pass \`credits\``);
-        }
-        units = estimate.creditUnits;
-      }
+      const customerId = checkCustomerId(input.customerId, 'reserve()');
+      const units = reserveUnits(input);
       const id = input.id ?? createId();
+      if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
+        throw new CreditsError('invalid_amount', `reservation id must be 1 to ${MAX_ID_LENGTH} characters`);
+      }
       const properties: Properties = input.properties ?? {};
       const model = input.model ?? null;
       const expiresAt = now() + ttl;
 
-      let answer;
-      try {
-        answer = await lock(input.customerId, id, units, false, properties);
-      } catch (error) {
-        if (statusOf(error) === 409) throw new CreditsError('billing_failed', `Reservation id "${id}" is already in use`, { cause: error });
-        if (error instanceof CreditsError) throw error;
-        throw new BillingUnavailableError(`Could not reserve credits: ${errorText(error)}`, { cause: error });
-      }
-      if (!answer.allowed) {
-        const remaining = answer.balance?.remaining;
-        throw new InsufficientCreditsError({ featureId, needed: toCredits(units), available: typeof remaining === 'number' ? Math.max(0, remaining) : null });
+      let locks: readonly string[] = [];
+      if (units > 0n) {
+        const held = await lock(customerId, id, units, properties);
+        if (!held.answer.allowed) {
+          void releaseLocks(held.tried);
+          const remaining = held.answer.remaining;
+          throw new InsufficientCreditsError({ featureId, needed: toCredits(units), available: remaining === null ? null : Math.max(0, remaining) });
+        }
+        locks = held.tried;
       }
 
       const recorded: StepLike[] = [];
@@ -424,13 +600,16 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
 
       const reservation: Reservation = {
         id,
-        customerId: input.customerId,
+        customerId,
         featureId,
         model,
         credits: toCredits(units),
         expiresAt,
         addStep(step) {
           recorded.push(step);
+        },
+        get steps() {
+          return recorded.length;
         },
         settle(result) {
           if (released) return Promise.reject(new CreditsError('billing_failed', `Reservation ${id} was released`));
@@ -441,28 +620,35 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
                 : result && !('steps' in result)
                   ? [...recorded, result as StepLike]
                   : recorded;
-            const priced = priceSteps(steps, model);
+            let priced: ReturnType<typeof priceSteps>;
+            try {
+              priced = priceSteps(steps, model);
+            } catch (error) {
+              priced = { units: 0n, usage: NO_TOKENS, source: null, unpriced: [{ model, usage: NO_TOKENS, why: errorText(error) }], model };
+            }
             let actual = priced.units;
             let source: PriceSource = priced.source ?? 'estimate';
-            if (priced.source === null) {
-              // Nothing could be priced (no gateway cost, unknown model): charge what was reserved, never nothing.
-              actual = units;
-              source = 'estimate';
+            if (priced.unpriced.length > 0) {
+              // Steps that could not be priced consumed something: never charge less than what was reserved.
+              if (actual < units) {
+                actual = units;
+                source = priced.source === null ? 'estimate' : 'mixed';
+              }
+              for (const [index, miss] of priced.unpriced.entries()) {
+                const entry = entryFor({ id: `${id}:unpriced:${index}`, reason: 'unpriced', customerId, model: miss.model, credits: null, usage: miss.usage, properties, error: `${miss.why}; charged the reservation (${unitsToString(units, places)} credits) at least` });
+                await outbox.put(entry).catch(() => {});
+                await report(entry);
+              }
             }
-            for (const miss of priced.source === null ? [] : priced.unpriced) {
-              await report({ id: `${id}:unpriced`, reason: 'unpriced', customerId: input.customerId, featureId, model: miss.model, credits: null, usage: miss.usage, properties, error: null, at: now() });
-            }
-            const billed = await settleUnits(input.customerId, id, units, actual, properties, priced.usage, priced.model);
-            return record({ id, customerId: input.customerId, model: priced.model, credits: toCredits(actual), usd: toUsd(actual), source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed, properties });
+            const billed = await chargeOnce(`${id}:charge`, customerId, actual, priced.model, priced.usage, properties);
+            await releaseLocks(locks);
+            return record({ id, customerId, model: priced.model, units: actual, source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed, properties });
           })();
           return outcome;
         },
         release() {
           if (outcome) return outcome.then(() => undefined);
-          released ??= finalize(id, 'release', null, properties).then(
-            () => undefined,
-            () => undefined, // the lock expires by itself if Autumn is unreachable now
-          );
+          released ??= releaseLocks(locks);
           return released;
         },
       };
@@ -475,7 +661,9 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       try {
         result = await fn(reservation);
       } catch (error) {
-        await reservation.release();
+        // Steps that finished before the failure consumed tokens: charge them; release only when none did.
+        if (reservation.steps > 0) await reservation.settle();
+        else await reservation.release();
         throw error;
       }
       const cost = await reservation.settle((result ?? undefined) as StepLike | { steps?: StepLike[] } | undefined);
@@ -483,79 +671,76 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     },
 
     charge(input) {
-      if (input.id === undefined) return chargeOnce(input, createId());
+      if (input.id === undefined) return chargeWithoutReserve(input, createId());
       const known = recentCharges.get(input.id);
       if (known) return known;
-      const outcome = chargeOnce(input, input.id);
+      const outcome = chargeWithoutReserve(input, input.id);
       recentCharges.set(input.id, outcome);
       if (recentCharges.size > RECENT_CHARGE_IDS) recentCharges.delete(recentCharges.keys().next().value!);
       return outcome;
     },
+
     async usageByThread({ customerId, range = '30d' }) {
-      // Autumn keeps the top `max_groups` threads of each day (default 9) and sums the rest as `AUTUMN_RESERVED`: ask
-      // for its maximum, so only a day with more than 250 threads shows that group.
-      const result = await withRetry(
-        () => autumn.events.aggregate({ customerId, featureId, range, groupBy: 'properties.thread_id', maxGroups: MAX_THREAD_GROUPS }),
-        options.retry,
-      );
+      const org = checkCustomerId(customerId, 'usageByThread()');
+      let result;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          result = await call((callOptions) =>
+            autumn.aggregate({ customer_id: org, feature_id: featureId, range, group_by: 'properties.thread_id', max_groups: MAX_THREAD_GROUPS }, callOptions),
+          );
+          break;
+        } catch (error) {
+          if (error instanceof AutumnCallError && error.code === 'customer_not_found') throw new UnknownCustomerError(org, { cause: error });
+          if (!isTransient(error) || attempt >= retry.attempts) throw new BillingUnavailableError(`Could not read usage: ${errorText(error)}`, { cause: error });
+          await backoff(attempt);
+        }
+      }
       const totals = new Map<string, bigint>();
       for (const bin of result.list) {
         for (const [threadId, value] of Object.entries(bin.groupedValues?.[featureId] ?? {})) {
           totals.set(threadId, (totals.get(threadId) ?? 0n) + creditsToUnits(value, places));
         }
       }
-      return [...totals].map(([threadId, units]) => ({ threadId, credits: toCredits(units) })).sort((a, b) => b.credits - a.credits);
+      return [...totals].map(([threadId, units]) => ({ threadId, credits: unitsToCredits(units, places) })).sort((a, b) => b.credits - a.credits);
     },
 
-    unbilled() {
-      return [...outbox];
+    async unbilled() {
+      return outbox.list();
     },
 
     async replayUnbilled() {
-      const pending = outbox.splice(0, outbox.length);
-      for (const charge of pending) {
-        if (charge.reason !== 'autumn_failed' || charge.credits === null) {
-          outbox.push(charge);
-          continue;
-        }
+      for (const entry of await outbox.list()) {
+        if (entry.reason === 'unpriced' || entry.reason === 'rejected' || entry.credits === null) continue;
+        // A request still in flight at Autumn could yet succeed or fail: wait until it cannot be.
+        if (entry.lastAttemptAt !== null && now() - entry.lastAttemptAt < replayAfterMs) continue;
+        if (!(await outbox.lease(entry.id, replayer, LEASE_MS).catch(() => false))) continue;
         try {
-          await chargeUnits(charge.customerId, charge.id, creditsToUnits(charge.credits, places), charge.properties);
-        } catch (error) {
-          outbox.push({ ...charge, error: errorText(error), at: now() });
+          if (now() - entry.createdAt >= KEY_TRUST_MS && (await alreadyCharged(entry))) {
+            await outbox.delete(entry.id);
+            continue;
+          }
+          const sent = await send(entry);
+          if (sent.applied) await outbox.delete(entry.id);
+          else await outbox.put(sent.entry);
+        } catch {
+          // The store or Autumn failed mid-way: the entry stays for the next replay.
+        } finally {
+          await outbox.release(entry.id, replayer).catch(() => {});
         }
       }
-      return outbox.length;
+      return (await outbox.list()).length;
     },
   };
 
   /**
-   * Confirms a reservation with the real cost. Up to the reserve: confirm with override_value. Beyond it: confirm the
-   * reserve and charge the rest with an overflow lock of its own, so nothing is absorbed. A lock that expired before
-   * settlement is charged afresh. Returns false (after reporting) if Autumn could not be charged.
+   * For an entry older than Autumn keeps idempotency keys: whether its charge reached Autumn, from the events that
+   * carry its `charge_id` (by then long past Autumn's analytics lag).
    */
-  async function settleUnits(customerId: string, id: string, reserved: bigint, actual: bigint, properties: Properties, usage: TokenPools, model: string | null): Promise<boolean> {
-    const withinReserve = actual <= reserved ? actual : reserved;
-    const extra = actual - withinReserve;
-    try {
-      const confirmed = await finalize(id, 'confirm', withinReserve, properties);
-      if (!confirmed) {
-        // The lock expired (a very slow call): charge the whole cost as a fresh charge.
-        await chargeUnits(customerId, `${id}:late`, actual, properties);
-        return true;
-      }
-    } catch (error) {
-      await report({ id, reason: 'autumn_failed', customerId, featureId, model, credits: toCredits(actual), usage, properties, error: errorText(error), at: now() });
-      return false;
-    }
-    if (extra > 0n) {
-      try {
-        await chargeUnits(customerId, `${id}:over`, extra, properties);
-      } catch (error) {
-        await report({ id: `${id}:over`, reason: 'autumn_failed', customerId, featureId, model, credits: toCredits(extra), usage, properties, error: errorText(error), at: now() });
-        return false;
-      }
-    }
-    return true;
+  async function alreadyCharged(entry: OutboxEntry): Promise<boolean> {
+    const page = await call((callOptions) =>
+      autumn.findEvents({ customer_id: entry.customerId, feature_id: featureId, filter_by: { charge_id: entry.id } }, callOptions),
+    );
+    return page.list.some((event) => event.properties.charge_id === entry.id);
   }
 
   return meter;

@@ -54,6 +54,19 @@ export function tokenPools(usage: UsageLike | null | undefined): TokenPools {
   return { input, cacheRead, cacheWrite, output, reasoning, total: input + cacheRead + cacheWrite + output + reasoning };
 }
 
+const readable = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/**
+ * Whether a step's usage says how many tokens it used: an input or output count (AI SDK or older names), and every
+ * count given a finite number >= 0 (an embedding reports input only). `{}`, null, NaN, negative or string counts,
+ * or `{ totalTokens }` alone are not — such a step must not be priced at 0 tokens.
+ */
+export function readableUsage(usage: UsageLike | null | undefined): boolean {
+  if (!usage || typeof usage !== 'object') return false;
+  const counts = [usage.inputTokens ?? usage.promptTokens, usage.outputTokens ?? usage.completionTokens].filter((value) => value !== undefined && value !== null);
+  return counts.length > 0 && counts.every(readable);
+}
+
 /** Adds pools. */
 export function addPools(a: TokenPools, b: TokenPools): TokenPools {
   return {

@@ -4,9 +4,10 @@
  */
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
-import { describe, expect, it, vi } from 'vitest';
-import { aiSdkCallbacks, convexUsageHandler, createCreditMeter, type UnbilledCharge } from '../../src/server.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { aiSdkCallbacks, convexUsageHandler, createConvexCreditMeter, createCreditMeter, type UnbilledCharge } from '../../src/server.js';
 import { useStandIn } from '../testing/helpers.js';
+import { convexAutumnV0, type Ctx as V0Ctx } from './convex-v0.js';
 
 const ORG = 'org_ai';
 const env = useStandIn();
@@ -15,6 +16,7 @@ function meter(onUnbilled?: (charge: UnbilledCharge) => void) {
   return createCreditMeter({
     autumn: env.autumn,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    replayAfterMs: 0,
     now: () => env.standIn.clock.now(),
     ...(onUnbilled ? { onUnbilled } : {}),
   });
@@ -205,17 +207,95 @@ describe('Convex Agent usageHandler', () => {
       await expect(handler(ctx, args({ usage: null, providerMetadata: { gateway: { cost: 'abc' } } }))).resolves.toBeUndefined();
       await expect(handler(ctx, args({ userId: 'stranger' }))).resolves.toBeUndefined();
 
-      // Every step that consumed tokens is in the outbox: the failed lookup, the outage, the unknown user.
+      // Every step that consumed tokens is in the outbox: the failed lookup and the unknown user (no org: for a
+      // human), the outage (replayed), the garbage step (unpriced: for a human, never billed as 0).
       expect(unbilled.map((c) => [c.reason, c.customerId, c.credits])).toEqual([
-        ['autumn_failed', '', 10],
-        ['autumn_failed', ORG, 10],
-        ['autumn_failed', '', 10],
+        ['rejected', '', '10'],
+        ['autumn_failed', ORG, '10'],
+        ['unpriced', ORG, null],
+        ['rejected', '', '10'],
       ]);
       expect(unbilled[0]?.properties).toMatchObject({ thread_id: 'thread_9' });
-      expect(await m.replayUnbilled()).toBe(2); // the two without an org stay for a human to decide
+      expect(await m.replayUnbilled()).toBe(3); // the two without an org and the unpriced step stay for a human
       expect(env.standIn.balance(ORG).remaining).toBe(7990);
     } finally {
       errors.mockRestore();
     }
+  });
+});
+
+describe('Convex Agent usageHandler with the @useautumn/convex (0.x) meter', () => {
+  const ctx: V0Ctx = { org: ORG };
+  const args = (extra: Record<string, unknown> = {}) => ({
+    userId: 'user_1',
+    threadId: 'thread_9',
+    agentName: 'helper',
+    model: 'gpt-5-mini',
+    provider: 'openai',
+    usage: { inputTokens: 100, outputTokens: 50 },
+    providerMetadata: { gateway: { cost: '0.0025' } },
+    ...extra,
+  });
+  const FAST = { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 };
+  beforeEach(() => {
+    vi.spyOn(console, 'log').mockImplementation(() => {}); // autumn-js 0.x logs every error answer
+    return () => vi.restoreAllMocks();
+  });
+
+  it('charges each step to the customer identify(ctx) names, with thread_id, agent and the properties from ctx', async () => {
+    env.standIn.seedCustomer(ORG, { remaining: 8000 });
+    const onCost = vi.fn();
+    const handler = convexUsageHandler<V0Ctx>({
+      meter: createConvexCreditMeter({ autumn: convexAutumnV0(env.standIn) }),
+      properties: (_args, c) => ({ org_seen: c.org }),
+      onCost,
+    });
+    await handler(ctx, args());
+    await handler(ctx, args({ model: 'text-embedding-3-small', usage: { inputTokens: 100_000, outputTokens: 0 }, providerMetadata: undefined }));
+    expect(env.standIn.balance(ORG).remaining).toBe(7982);
+    expect(onCost.mock.calls.map((call) => [call[0], call[1].credits, call[1].source, call[1].model, call[1].billed])).toEqual([
+      [ctx, 10, 'gateway', 'openai/gpt-5-mini', true],
+      [ctx, 8, 'token-rates', 'openai/text-embedding-3-small', true],
+    ]);
+    env.standIn.flush(); // Autumn's analytics lag
+    const events = env.standIn.events(ORG);
+    expect(events.map((event) => [event.value, event.properties])).toEqual([
+      [10, { thread_id: 'thread_9', agent: 'helper', org_seen: ORG }],
+      [8, { thread_id: 'thread_9', agent: 'helper', org_seen: ORG }],
+    ]);
+  });
+
+  it('never throws into the generation and never drops a step: a throwing callback, an outage, no identity, no price', async () => {
+    env.standIn.seedCustomer(ORG, { remaining: 8000 });
+    const unbilled: Array<[string, number | null]> = [];
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const meter = createConvexCreditMeter<V0Ctx>({ autumn: convexAutumnV0(env.standIn), retry: FAST, onUnbilled: (c) => void unbilled.push([c.reason, c.credits]) });
+    const throwing = convexUsageHandler<V0Ctx>({
+      meter,
+      properties: () => {
+        throw new Error('bad properties');
+      },
+      onCost: () => {
+        throw new Error('db down');
+      },
+    });
+    await expect(throwing(ctx, args())).resolves.toBeUndefined();
+    expect(env.standIn.balance(ORG).remaining).toBe(7990); // charged despite both callbacks throwing
+
+    const handler = convexUsageHandler<V0Ctx>({ meter });
+    env.standIn.faults.inject('track', { kind: 'status', status: 503 });
+    await expect(handler(ctx, args())).resolves.toBeUndefined();
+    env.standIn.faults.clear();
+    await expect(handler({ org: null }, args())).resolves.toBeUndefined();
+    await expect(handler(ctx, args({ model: 'mystery', provider: 'acme', providerMetadata: undefined }))).resolves.toBeUndefined();
+    await expect(handler(ctx, args({ usage: null as never, providerMetadata: { gateway: { cost: 'abc' } } }))).resolves.toBeUndefined();
+    expect(unbilled).toEqual([
+      ['autumn_failed', 10],
+      ['autumn_failed', 10],
+      ['unpriced', null],
+      ['unpriced', null],
+    ]);
+    expect(env.standIn.balance(ORG).remaining).toBe(7990);
+    expect(errors).toHaveBeenCalled();
   });
 });

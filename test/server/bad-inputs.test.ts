@@ -19,6 +19,7 @@ function setUp() {
   const meter = createCreditMeter({
     autumn: env.autumn,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    replayAfterMs: 0,
     now: () => env.standIn.clock.now(),
     onUnbilled: (charge) => void unbilled.push(charge),
   });
@@ -88,14 +89,19 @@ const SHAPES: ReadonlyArray<[string, Record<string, unknown>, { credits: number;
   ['null gateway metadata', { model: MODEL, usage: USAGE, providerMetadata: { gateway: null } }, { credits: 5, source: 'token-rates', billed: true, unbilled: 0 }],
   ['gateway cost but no usage', { model: MODEL, providerMetadata: { gateway: { cost: '0.001' } } }, { credits: 4, source: 'gateway', billed: true, unbilled: 0 }],
   ['usage with undefined fields', { model: MODEL, usage: { inputTokens: undefined, outputTokens: 500 } }, { credits: 4, source: 'token-rates', billed: true, unbilled: 0 }],
-  ['usage with negative and NaN tokens', { model: MODEL, usage: { inputTokens: -5, outputTokens: Number.NaN } }, { credits: 0, source: 'token-rates', billed: true, unbilled: 0 }],
+  // Unreadable usage is never priced at 0 tokens: it goes to the outbox as unpriced (issue 12, case 9).
+  ['usage with negative and NaN tokens', { model: MODEL, usage: { inputTokens: -5, outputTokens: Number.NaN } }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
+  ['usage as strings', { model: MODEL, usage: { inputTokens: '1000', outputTokens: '500' } }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
+  ['an empty usage object', { model: MODEL, usage: {} }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
+  ['totalTokens alone', { model: MODEL, usage: { totalTokens: 1500 } }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
   ['an embedding (input tokens only, no metadata)', { model: 'openai/text-embedding-3-small', usage: { inputTokens: 50_000 } }, { credits: 4, source: 'token-rates', billed: true, unbilled: 0 }],
   ['a bare model id', { model: 'gpt-5-mini', usage: USAGE }, { credits: 5, source: 'token-rates', billed: true, unbilled: 0 }],
   ['an unknown model with usage', { model: 'acme/unknown', usage: USAGE }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
   ['no model, no metadata, with usage', { usage: USAGE }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
   ['an unknown model with a malformed cost', { model: 'acme/unknown', usage: USAGE, providerMetadata: { gateway: { cost: 'abc' } } }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
-  ['nothing at all (no usage, no cost)', {}, { credits: 0, source: 'estimate', billed: true, unbilled: 0 }],
-  ['null usage', { model: MODEL, usage: null }, { credits: 0, source: 'token-rates', billed: true, unbilled: 0 }],
+  ['nothing at all (no usage, no cost)', {}, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
+  ['null usage', { model: MODEL, usage: null }, { credits: 0, source: 'estimate', billed: false, unbilled: 1 }],
+  ['zero tokens, reported as such', { model: MODEL, usage: { inputTokens: 0, outputTokens: 0 } }, { credits: 0, source: 'token-rates', billed: true, unbilled: 0 }],
 ];
 
 describe('given unusual usage and metadata', () => {

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   BillingUnavailableError,
   InsufficientCreditsError,
+  InvalidCustomerError,
+  UnknownCustomerError,
   createCreditMeter,
   type AutumnClientLike,
   type CreditMeterOptions,
@@ -28,6 +30,7 @@ function meter(options: Partial<CreditMeterOptions> = {}) {
   return createCreditMeter({
     autumn: env.autumn,
     retry: FAST_RETRY,
+    replayAfterMs: 0,
     now: () => env.standIn.clock.now(),
     ...options,
   });
@@ -223,49 +226,49 @@ describe('a lock that expires before the call ends', () => {
 });
 
 describe('Autumn faults', () => {
-  it('a 5xx on finalize is retried and charged exactly once', async () => {
+  it('a 5xx on the charge is retried under the same idempotency key and charged exactly once', async () => {
     env.standIn.seedCustomer(ORG, { remaining: 8000 });
     const reservation = await meter().reserve({ customerId: ORG, credits: 10 });
-    env.standIn.faults.inject('balances.finalize', { kind: 'status', status: 503 }, { times: 2 });
+    env.standIn.faults.inject('balances.track', { kind: 'status', status: 503 }, { times: 2 });
     const cost = await reservation.settle(gatewayStep('0.001'));
     expect(cost.billed).toBe(true);
     expect(env.standIn.balance(ORG).remaining).toBe(7996);
   });
 
-  it('a dropped connection on finalize is retried and charged exactly once', async () => {
+  it('a dropped connection on the charge is retried and charged exactly once', async () => {
     env.standIn.seedCustomer(ORG, { remaining: 8000 });
     const reservation = await meter().reserve({ customerId: ORG, credits: 10 });
-    env.standIn.faults.inject('balances.finalize', { kind: 'drop' }, { times: 1 });
+    env.standIn.faults.inject('balances.track', { kind: 'drop' }, { times: 1 });
     const cost = await reservation.settle(gatewayStep('0.001'));
     expect(cost.billed).toBe(true);
     expect(env.standIn.balance(ORG).remaining).toBe(7996);
   });
 
-  it('a timeout on finalize is retried and charged exactly once', async () => {
+  it('a hung charge hits the meter’s deadline, is retried and charged exactly once', async () => {
     env.standIn.seedCustomer(ORG, { remaining: 8000 });
-    const m = meter({ autumn: sdk(env.standIn, { timeoutMs: 200 }) });
+    const m = meter({ timeoutMs: 200 });
     const reservation = await m.reserve({ customerId: ORG, credits: 10 });
-    env.standIn.faults.inject('balances.finalize', { kind: 'timeout' }, { times: 1 });
+    env.standIn.faults.inject('balances.track', { kind: 'timeout' }, { times: 1 });
     const cost = await reservation.settle(gatewayStep('0.001'));
     expect(cost.billed).toBe(true);
     expect(env.standIn.balance(ORG).remaining).toBe(7996);
   });
 
-  it('a persistent outage on settle goes to onUnbilled, and replays once Autumn is back — charged once', async () => {
+  it('a persistent outage on settle stays in the outbox (and goes to onUnbilled), and replays once Autumn is back — charged once', async () => {
     env.standIn.seedCustomer(ORG, { remaining: 8000 });
     const unbilled: UnbilledCharge[] = [];
     const m = meter({ onUnbilled: (charge) => void unbilled.push(charge) });
     const reservation = await m.reserve({ customerId: ORG, credits: 10, properties: { thread_id: 't9' } });
-    env.standIn.faults.inject('balances.finalize', { kind: 'status', status: 500 });
+    env.standIn.faults.inject('balances.track', { kind: 'status', status: 500 });
     const cost = await reservation.settle(gatewayStep('0.001'));
     expect(cost.billed).toBe(false);
     expect(unbilled).toHaveLength(1);
-    expect(unbilled[0]).toMatchObject({ reason: 'autumn_failed', customerId: ORG, credits: 4, properties: { thread_id: 't9' }, id: reservation.id });
-    expect(m.unbilled()).toHaveLength(1);
+    expect(unbilled[0]).toMatchObject({ reason: 'autumn_failed', customerId: ORG, credits: '4', properties: { thread_id: 't9' }, id: `${reservation.id}:charge` });
+    expect(await m.unbilled()).toHaveLength(1);
 
     env.standIn.faults.clear();
     expect(await m.replayUnbilled()).toBe(0);
-    expect(m.unbilled()).toHaveLength(0);
+    expect(await m.unbilled()).toHaveLength(0);
     expect(env.standIn.balance(ORG).remaining).toBe(7996);
     expect(await m.replayUnbilled()).toBe(0);
     expect(env.standIn.balance(ORG).remaining).toBe(7996);
@@ -290,7 +293,7 @@ describe('Autumn faults', () => {
     env.standIn.faults.inject('*', { kind: 'status', status: 503 });
     const cost = await m.charge({ customerId: ORG, ...gatewayStep('0.001') });
     expect(cost.billed).toBe(false);
-    expect(m.unbilled()).toHaveLength(1);
+    expect(await m.unbilled()).toHaveLength(1);
     env.standIn.faults.clear();
     await m.replayUnbilled();
     expect(env.standIn.balance(ORG).remaining).toBe(7996);
@@ -306,7 +309,7 @@ describe('Autumn faults', () => {
     env.standIn.faults.inject('*', { kind: 'status', status: 500 });
     const cost = await m.charge({ customerId: ORG, ...gatewayStep('0.001') });
     expect(cost.billed).toBe(false);
-    expect(m.unbilled()).toHaveLength(1);
+    expect(await m.unbilled()).toHaveLength(1);
   });
 });
 
@@ -344,7 +347,8 @@ describe('charge() without a reservation', () => {
     const unbilled: UnbilledCharge[] = [];
     const cost = await meter({ onUnbilled: (c) => void unbilled.push(c) }).charge({ customerId: '', ...gatewayStep('0.001') });
     expect(cost.billed).toBe(false);
-    expect(unbilled[0]).toMatchObject({ reason: 'autumn_failed', credits: 4 });
+    // A charge with no org is a caller bug: kept for a human, never sent, never lost.
+    expect(unbilled[0]).toMatchObject({ reason: 'rejected', credits: '4' });
   });
 });
 
@@ -384,7 +388,18 @@ describe('security', () => {
     await expect(meter().reserve({ customerId: '  ', credits: 1 })).rejects.toThrow(/server-side auth/);
   });
 
-  it('an unknown customer is not created by a charge: the call is refused', async () => {
-    await expect(meter().reserve({ customerId: 'org_nobody', credits: 1 })).rejects.toBeInstanceOf(BillingUnavailableError);
+  it('an unknown customer is not created by a charge: the call is refused with a 4xx-kind error, not an outage', async () => {
+    const error = await meter().reserve({ customerId: 'org_nobody', credits: 1 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnknownCustomerError);
+    expect(error).not.toBeInstanceOf(BillingUnavailableError);
+    expect((error as UnknownCustomerError).status).toBe(404);
+  });
+
+  it('an id Autumn would refuse (too long, or outside its alphabet) is a typed 400, before any call', async () => {
+    for (const customerId of ['x'.repeat(300), 'auth0|abc', 'me@x.com', '']) {
+      const error = await meter().reserve({ customerId, credits: 1 }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidCustomerError);
+      expect((error as InvalidCustomerError).status).toBe(400);
+    }
   });
 });

@@ -1,0 +1,284 @@
+/**
+ * The few Autumn 1.x calls the meter makes, and two ways to make them:
+ *
+ * - `autumnHttpClient({ secretKey })`: the kit's own client over `fetch` (POST `/v1/<op>`, snake_case JSON,
+ *   `x-api-version: 2.4.0`). It never fails open, takes a deadline (`AbortSignal`) and an `Idempotency-Key` per call,
+ *   and reads every answer itself: a body that is not the JSON it expects is an `AutumnCallError` of kind
+ *   `malformed`, never a parse error thrown from deep inside a client (autumn-js 1.3.13 rejects a second, unhandled
+ *   promise on a malformed 200, which ends a default Node process).
+ * - `fromAutumnSdk(autumn)`: an autumn-js 1.x `Autumn` client, called with per-call `headers` and `signal`. Its own
+ *   fail-open placeholders are recognised and refused by the meter.
+ */
+
+/** Autumn's `balances.check` answer, as far as the meter reads it. */
+export interface CheckAnswer {
+  readonly status: number;
+  readonly allowed: boolean;
+  readonly customerId: string;
+  /** Credits left, or null when Autumn sent no balance (its fail-open fallback, or a customer without the feature). */
+  readonly remaining: number | null;
+}
+
+export interface AggregateAnswer {
+  readonly list: ReadonlyArray<{ readonly groupedValues?: Record<string, Record<string, number>> | undefined }>;
+}
+
+export interface EventsPage {
+  readonly list: ReadonlyArray<{ readonly id: string; readonly value: number; readonly properties: Record<string, unknown> }>;
+}
+
+/** Per-call options: a deadline and, for calls that move money, an idempotency key. */
+export interface CallOptions {
+  readonly signal: AbortSignal;
+  readonly idempotencyKey?: string | undefined;
+}
+
+/** What the meter needs from Autumn. */
+export interface MeterAutumn {
+  check(body: {
+    customer_id: string;
+    feature_id: string;
+    required_balance: number;
+    properties?: Record<string, unknown>;
+    lock?: { enabled: true; lock_id: string; expires_at: number };
+  }, options: CallOptions): Promise<CheckAnswer>;
+  track(body: {
+    customer_id: string;
+    feature_id: string;
+    value: number;
+    properties?: Record<string, unknown>;
+    overage_behavior?: 'cap' | 'overflow';
+  }, options: CallOptions): Promise<void>;
+  finalize(body: { lock_id: string; action: 'confirm' | 'release'; override_value?: number }, options: CallOptions): Promise<void>;
+  aggregate(body: { customer_id: string; feature_id: string; range?: string; group_by?: string; max_groups?: number }, options: CallOptions): Promise<AggregateAnswer>;
+  /** Events carrying a property value, for reconciling a charge whose idempotency key has lapsed. */
+  findEvents(body: { customer_id: string; feature_id: string; filter_by: Record<string, string> }, options: CallOptions): Promise<EventsPage>;
+}
+
+/** How a call failed. `kind` says what the meter may conclude about whether it took effect. */
+export type AutumnCallErrorKind =
+  /** Autumn answered with an error status: nothing was applied (a 5xx may still have been, see `isAmbiguous`). */
+  | 'status'
+  /** No answer: the connection failed or the deadline passed. It may or may not have been applied. */
+  | 'network'
+  /** A 2xx whose body is not what Autumn sends: applied or not, unknown. */
+  | 'malformed';
+
+export class AutumnCallError extends Error {
+  readonly kind: AutumnCallErrorKind;
+  /** HTTP status, when Autumn answered. */
+  readonly statusCode: number | undefined;
+  /** Autumn's error code (`customer_not_found`, `duplicate_idempotency_key`...), when it sent one. */
+  readonly code: string | undefined;
+  constructor(kind: AutumnCallErrorKind, message: string, details: { statusCode?: number; code?: string; cause?: unknown } = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'AutumnCallError';
+    this.kind = kind;
+    this.statusCode = details.statusCode;
+    this.code = details.code;
+  }
+}
+
+/** Whether a failed call may have taken effect at Autumn (so a retry must be one Autumn can tell from the first). */
+export function isAmbiguous(error: unknown): boolean {
+  if (!(error instanceof AutumnCallError)) return true;
+  return error.kind !== 'status' || (error.statusCode ?? 500) >= 500;
+}
+
+/** Whether trying again may help: no answer, a 5xx, a 429. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof AutumnCallError)) return true;
+  if (error.kind !== 'status') return true;
+  const status = error.statusCode ?? 500;
+  return status === 429 || status >= 500;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export interface AutumnHttpClientOptions {
+  readonly secretKey: string;
+  /** Autumn's origin (the client appends `/v1/...`). Default `https://api.useautumn.com`. */
+  readonly serverURL?: string;
+  /** Default the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** Sent as `x-api-version`. Default `2.4.0` (what autumn-js 1.3.13 sends). */
+  readonly apiVersion?: string;
+}
+
+/** The kit's own Autumn client for the meter. */
+export function autumnHttpClient(options: AutumnHttpClientOptions): MeterAutumn {
+  const base = (options.serverURL ?? 'https://api.useautumn.com').replace(/\/+$/, '');
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const version = options.apiVersion ?? '2.4.0';
+
+  async function post(op: string, body: unknown, call: CallOptions): Promise<{ status: number; json: Record<string, unknown> }> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}/v1/${op}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${options.secretKey}`,
+          'content-type': 'application/json',
+          'x-api-version': version,
+          ...(call.idempotencyKey === undefined ? {} : { 'idempotency-key': call.idempotencyKey }),
+        },
+        body: JSON.stringify(body),
+        signal: call.signal,
+      });
+    } catch (cause) {
+      throw new AutumnCallError('network', `${op}: no answer from Autumn (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      throw new AutumnCallError('network', `${op}: the answer was cut off`, { cause });
+    }
+    let json: unknown;
+    try {
+      json = text === '' ? {} : JSON.parse(text);
+    } catch (cause) {
+      if (response.ok) throw new AutumnCallError('malformed', `${op}: Autumn answered ${response.status} with a body that is not JSON`, { statusCode: response.status, cause });
+      json = {};
+    }
+    if (!response.ok) {
+      const error = isObject(json) ? json : {};
+      const code = typeof error.code === 'string' ? error.code : undefined;
+      const message = typeof error.message === 'string' ? error.message : `HTTP ${response.status}`;
+      throw new AutumnCallError('status', `${op}: ${message}`, { statusCode: response.status, ...(code === undefined ? {} : { code }) });
+    }
+    if (!isObject(json)) throw new AutumnCallError('malformed', `${op}: Autumn answered ${response.status} with JSON that is not an object`, { statusCode: response.status });
+    return { status: response.status, json };
+  }
+
+  return {
+    async check(body, call) {
+      const { status, json } = await post('balances.check', body, call);
+      if (typeof json.allowed !== 'boolean') throw new AutumnCallError('malformed', 'balances.check: the answer has no `allowed`', { statusCode: status });
+      const balance = isObject(json.balance) ? json.balance : null;
+      const remaining = balance && typeof balance.remaining === 'number' && Number.isFinite(balance.remaining) ? balance.remaining : null;
+      return { status, allowed: json.allowed, customerId: typeof json.customer_id === 'string' ? json.customer_id : '', remaining };
+    },
+    async track(body, call) {
+      await post('balances.track', body, call);
+    },
+    async finalize(body, call) {
+      const { status, json } = await post('balances.finalize', body, call);
+      if (json.success !== true) throw new AutumnCallError('malformed', 'balances.finalize: the answer is not { success: true }', { statusCode: status });
+    },
+    async aggregate(body, call) {
+      const { status, json } = await post('events.aggregate', body, call);
+      if (!Array.isArray(json.list)) throw new AutumnCallError('malformed', 'events.aggregate: the answer has no list', { statusCode: status });
+      return {
+        list: json.list.filter(isObject).map((bin) => ({
+          groupedValues: isObject(bin.grouped_values) ? (bin.grouped_values as Record<string, Record<string, number>>) : undefined,
+        })),
+      };
+    },
+    async findEvents(body, call) {
+      const { status, json } = await post('events.list', { ...body, limit: 100 }, call);
+      if (!Array.isArray(json.list)) throw new AutumnCallError('malformed', 'events.list: the answer has no list', { statusCode: status });
+      return {
+        list: json.list.filter(isObject).map((event) => ({
+          id: String(event.id),
+          value: Number(event.value),
+          properties: isObject(event.properties) ? event.properties : {},
+        })),
+      };
+    },
+  };
+}
+
+/** The part of the autumn-js 1.x `Autumn` client `fromAutumnSdk` uses (the real SDK satisfies it). */
+export interface AutumnSdkLike {
+  check(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<{
+    allowed: boolean;
+    customerId: string;
+    balance?: { remaining?: number } | null;
+  }>;
+  track(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<unknown>;
+  balances: {
+    finalize(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<unknown>;
+  };
+  events: {
+    aggregate(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<{
+      list: ReadonlyArray<{ groupedValues?: Record<string, Record<string, number>> | undefined }>;
+    }>;
+    list(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<{
+      list: ReadonlyArray<{ id: string; value: number; properties?: Record<string, unknown> | undefined }>;
+    }>;
+  };
+}
+
+/** An autumn-js error as an `AutumnCallError` (its `statusCode` and the `code` in its raw `body`). */
+function sdkError(error: unknown, op: string): AutumnCallError {
+  if (error instanceof AutumnCallError) return error;
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  const body = (error as { body?: unknown } | null)?.body;
+  let code: string | undefined;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { code?: unknown };
+      code = typeof parsed.code === 'string' ? parsed.code : undefined;
+    } catch {
+      code = undefined;
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // autumn-js reports a network failure as status 555 and a timeout as an error without a status.
+  if (typeof statusCode === 'number' && statusCode !== 555) {
+    const malformed = statusCode >= 200 && statusCode < 300;
+    return new AutumnCallError(malformed ? 'malformed' : 'status', `${op}: ${message}`, { statusCode, ...(code === undefined ? {} : { code }), cause: error });
+  }
+  return new AutumnCallError('network', `${op}: ${message}`, { cause: error });
+}
+
+/** snake_case body → the SDK's camelCase params, one level deep (the meter's bodies are flat but for `lock`). */
+function camel(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const name = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    out[name] = key === 'lock' && isObject(value) ? camel(value) : value;
+  }
+  return out;
+}
+
+/** An autumn-js 1.x client as the meter's Autumn, with per-call headers and signal. */
+export function fromAutumnSdk(sdk: AutumnSdkLike): MeterAutumn {
+  const options = (call: CallOptions) => ({
+    signal: call.signal,
+    ...(call.idempotencyKey === undefined ? {} : { headers: { 'idempotency-key': call.idempotencyKey } }),
+  });
+  const wrap = async <T>(op: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw sdkError(error, op);
+    }
+  };
+  return {
+    check: (body, call) =>
+      wrap('balances.check', async () => {
+        const answer = await sdk.check(camel(body), options(call));
+        const remaining = answer.balance?.remaining;
+        // autumn-js fails open with `customer_id: null`: an empty customerId marks that placeholder.
+        const customerId = typeof answer.customerId === 'string' ? answer.customerId : '';
+        return { status: 200, allowed: answer.allowed, customerId, remaining: typeof remaining === 'number' && Number.isFinite(remaining) ? remaining : null };
+      }),
+    track: (body, call) =>
+      wrap('balances.track', async () => {
+        const answer = (await sdk.track(camel(body), options(call))) as { customerId?: unknown } | null;
+        // autumn-js's fail-open placeholder for a failed track (`customer_id: null, value: 0`) is not a charge.
+        if (!answer || typeof answer.customerId !== 'string' || answer.customerId === '') {
+          throw new AutumnCallError('network', 'balances.track: autumn-js answered with its fail-open placeholder (Autumn was not reached)');
+        }
+      }),
+    finalize: (body, call) => wrap('balances.finalize', async () => void (await sdk.balances.finalize(camel(body), options(call)))),
+    aggregate: (body, call) => wrap('events.aggregate', () => sdk.events.aggregate(camel(body), options(call))),
+    findEvents: (body, call) =>
+      wrap('events.list', async () => {
+        const page = await sdk.events.list(camel({ ...body, limit: 100 }), options(call));
+        return { list: page.list.map((event) => ({ id: event.id, value: event.value, properties: event.properties ?? {} })) };
+      }),
+  };
+}

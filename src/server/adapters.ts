@@ -16,7 +16,7 @@ export interface AiSdkCallbacks {
   onEnd(event: StepLike & { readonly steps?: ReadonlyArray<StepLike> }): Promise<void>;
   /** Same, under its older name (a deprecated alias in AI SDK 7). Settling twice charges once. */
   onFinish(event: StepLike & { readonly steps?: ReadonlyArray<StepLike> }): Promise<void>;
-  /** Releases the reservation on a model error. */
+  /** On a model error: charges the steps that finished before it, or releases the reservation when none did. */
   onError(event: unknown): Promise<void>;
   /** On abort, charges the steps that finished (they consumed tokens) or releases. */
   onAbort(event?: { readonly steps?: ReadonlyArray<StepLike> }): Promise<void>;
@@ -49,6 +49,8 @@ export function aiSdkCallbacks(reservation: Reservation): AiSdkCallbacks {
     onEnd: end,
     onFinish: end,
     async onError() {
+      // A later step failed: the steps that finished consumed tokens and are charged; release only when none did.
+      if (steps > 0) return finish();
       await reservation.release();
       resolveCost(null);
     },

@@ -5,3 +5,4 @@ export * from './retry.js';
 export * from './meter.js';
 export * from './adapters.js';
 export * from './convex-legacy.js';
+export * from './redis-outbox.js';

@@ -285,9 +285,10 @@ async function serverRun(kind, events) {
     }
   };
   const client = {
-    check: timed((params) => autumn.check(params)),
-    balances: { finalize: timed((params) => autumn.balances.finalize(params)) },
-    events: { aggregate: timed((params) => autumn.events.aggregate(params)) },
+    check: timed((params, options) => autumn.check(params, options)),
+    track: timed((params, options) => autumn.track(params, options)),
+    balances: { finalize: timed((params, options) => autumn.balances.finalize(params, options)) },
+    events: { aggregate: timed((params, options) => autumn.events.aggregate(params, options)), list: timed((params, options) => autumn.events.list(params, options)) },
   };
   const meter = createCreditMeter({ autumn: client });
   const step = { usage: { inputTokens: 1200, outputTokens: 300, totalTokens: 1500 }, providerMetadata: { gateway: { cost: '0.0012' } } };
@@ -298,15 +299,47 @@ async function serverRun(kind, events) {
       reservation.addStep(step);
       await reservation.settle();
     } else if (kind === 'sdk') {
+      // The same three calls by hand: hold the estimate, charge the real cost under a key, release the hold.
       const lockId = `lock_${i}`;
       await autumn.check({ customerId: 'org_1', featureId: 'ai_credits', requiredBalance: 10, lock: { enabled: true, lockId, expiresAt: Date.now() + 60_000 } });
-      await autumn.balances.finalize({ lockId, action: 'confirm', overrideValue: 4.8 });
+      await autumn.track({ customerId: 'org_1', featureId: 'ai_credits', value: 4.8, overageBehavior: 'overflow' }, { headers: { 'idempotency-key': `${lockId}:charge` } });
+      await autumn.balances.finalize({ lockId, action: 'release' });
     } else {
       meter.price({ model: 'openai/gpt-5-mini', steps: [step] });
     }
   }
   const total = performance.now() - start;
   return { perEvent: (total / events) * 1000, ownPerEvent: ((total - inAutumn) / events) * 1000 }; // µs
+}
+
+/**
+ * The meter's own CPU per message: reserve → addStep → settle against an Autumn that answers at once, so every
+ * microsecond is the meter's (pricing, exact conversion, lock ids, deadlines, the outbox write and delete).
+ */
+async function meterCpuRun(events) {
+  const instant = {
+    async check() {
+      return { status: 200, allowed: true, customerId: 'org_1', remaining: 1000 };
+    },
+    async track() {},
+    async finalize() {},
+    async aggregate() {
+      return { list: [] };
+    },
+    async findEvents() {
+      return { list: [] };
+    },
+  };
+  const meter = createCreditMeter({ autumn: instant });
+  const step = { usage: { inputTokens: 1200, outputTokens: 300 }, providerMetadata: { gateway: { cost: '0.0012' } } };
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < events; i++) {
+    const reservation = await meter.reserve({ customerId: 'org_1', credits: 10 });
+    reservation.addStep(step);
+    await reservation.settle();
+  }
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / events; // µs
 }
 const serverFigures = {};
 for (const kind of ['sdk', 'meter', 'price']) {
@@ -316,6 +349,8 @@ for (const kind of ['sdk', 'meter', 'price']) {
   serverFigures[kind] = median(runs.map((run) => run.perEvent));
   if (kind === 'meter') serverFigures.meterOwn = median(runs.map((run) => run.ownPerEvent));
 }
+await meterCpuRun(2000); // warm-up
+serverFigures.meterCpu = median([await meterCpuRun(SERVER_EVENTS * 5), await meterCpuRun(SERVER_EVENTS * 5), await meterCpuRun(SERVER_EVENTS * 5)]);
 console.log('bench: server done');
 
 // ---------------------------------------------------------------------------------------------- 5. exactness
@@ -414,15 +449,17 @@ The balance itself did update (last shown: "${rerender.balanceText ?? 'n/a'}").
 
 Per chat message against the in-process Autumn stand-in (real \`autumn-js\` ${JSON.parse(readFileSync(join(ROOT, 'node_modules/autumn-js/package.json'), 'utf8')).version}
 SDK, \`fetch\` injected, no network), median of 3 runs of ${SERVER_EVENTS.toLocaleString('en-US')} events. Both
-full rows make the same two Autumn calls (check with a lock, finalize with the real cost); most of their time is the
-SDK and the stand-in. The helper's own share is the meter's time outside its Autumn client (lock ids, pricing the
-gateway cost, exact conversion, retry bookkeeping), measured by timing every client call.
+full rows make the same three Autumn calls (check with a lock, the keyed track of the real cost, the lock's release);
+most of their time is the SDK and the stand-in. The helper's own share is the meter's time outside its Autumn client
+(lock ids, pricing the gateway cost, exact conversion, deadlines, the outbox write and delete, retry bookkeeping),
+measured by timing every client call. Budget: under 50 µs per message.
 
 | per event | time |
 |---|---:|
-| by hand: \`check\` (lock) + \`balances.finalize\` | ${us(serverFigures.sdk)} |
+| by hand: \`check\` (lock) + keyed \`track\` + \`balances.finalize\` release | ${us(serverFigures.sdk)} |
 | \`createCreditMeter\`: \`reserve\` → \`addStep\` → \`settle\` | ${us(serverFigures.meter)} |
-| of which the helper's own code | **${us(serverFigures.meterOwn)}** |
+| of which outside the Autumn client (the helper, plus the event-loop turns and GC the SDK's garbage causes) | ${us(serverFigures.meterOwn)} |
+| the meter's own CPU, against an Autumn that answers at once (budget 50 µs) | **${us(serverFigures.meterCpu)}** |
 | \`meter.price()\` alone (gateway cost → credits, no I/O) | ${us(serverFigures.price)} |
 
 ## Exactness over ${EXACTNESS_EVENTS.toLocaleString('en-US')} events

@@ -234,11 +234,24 @@ function sdkError(error: unknown, op: string): AutumnCallError {
 }
 
 /** snake_case body → the SDK's camelCase params, one level deep (the meter's bodies are flat but for `lock`). */
+const CAMEL: Readonly<Record<string, string>> = {
+  customer_id: 'customerId',
+  feature_id: 'featureId',
+  required_balance: 'requiredBalance',
+  lock_id: 'lockId',
+  expires_at: 'expiresAt',
+  overage_behavior: 'overageBehavior',
+  override_value: 'overrideValue',
+  group_by: 'groupBy',
+  max_groups: 'maxGroups',
+  filter_by: 'filterBy',
+};
+
 function camel(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    const name = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    out[name] = key === 'lock' && isObject(value) ? camel(value) : value;
+  for (const key in body) {
+    const value = body[key];
+    out[CAMEL[key] ?? key] = key === 'lock' && isObject(value) ? camel(value) : value;
   }
   return out;
 }

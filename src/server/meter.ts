@@ -353,8 +353,22 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     return { units, usage, source, unpriced, model: firstModel ?? defaultModel };
   }
 
-  function entryFor(fields: Pick<OutboxEntry, 'id' | 'reason' | 'customerId' | 'model' | 'credits' | 'properties' | 'error'> & { usage: TokenPools }): OutboxEntry {
-    return { ...fields, featureId, usage: { ...fields.usage }, createdAt: now(), lastAttemptAt: null, attempts: 0 };
+  function entryFor(fields: Pick<OutboxEntry, 'id' | 'reason' | 'customerId' | 'model' | 'credits' | 'properties' | 'error'> & { usage: TokenPools }, lastAttemptAt: number | null = null): OutboxEntry {
+    // One literal, no spreads: this runs for every charge.
+    return {
+      id: fields.id,
+      reason: fields.reason,
+      customerId: fields.customerId,
+      featureId,
+      model: fields.model,
+      credits: fields.credits,
+      properties: fields.properties,
+      usage: fields.usage as unknown as Readonly<Record<string, number>>,
+      error: fields.error,
+      createdAt: now(),
+      lastAttemptAt,
+      attempts: 0,
+    };
   }
 
   /**
@@ -363,30 +377,24 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
    * refused → rejected). Retries transient failures up to `retry.attempts`.
    */
   async function send(entry: OutboxEntry): Promise<{ applied: true } | { applied: false; entry: OutboxEntry }> {
-    let current = entry;
+    let attempts = entry.attempts;
+    let lastAttemptAt = entry.lastAttemptAt;
     let lastError: unknown;
+    const body = { customer_id: entry.customerId, feature_id: featureId, value: Number(entry.credits), properties: { ...entry.properties, charge_id: entry.id }, overage_behavior: 'overflow' as const };
     for (let attempt = 1; attempt <= Math.max(1, retry.attempts); attempt++) {
-      current = { ...current, attempts: current.attempts + 1, lastAttemptAt: now() };
+      attempts += 1;
+      lastAttemptAt = now();
       try {
-        await call(
-          (callOptions) =>
-            autumn.track(
-              { customer_id: current.customerId, feature_id: featureId, value: Number(current.credits), properties: { ...current.properties, charge_id: current.id }, overage_behavior: 'overflow' },
-              callOptions,
-            ),
-          current.id,
-        );
+        await call((callOptions) => autumn.track(body, callOptions), entry.id);
         return { applied: true };
       } catch (error) {
         lastError = error;
         if (error instanceof AutumnCallError && error.code === 'duplicate_idempotency_key') return { applied: true };
-        if (!isTransient(error)) {
-          return { applied: false, entry: { ...current, reason: 'rejected', error: errorText(error) } };
-        }
+        if (!isTransient(error)) return { applied: false, entry: { ...entry, attempts, lastAttemptAt, reason: 'rejected', error: errorText(error) } };
         if (attempt < retry.attempts) await backoff(attempt);
       }
     }
-    return { applied: false, entry: { ...current, reason: 'autumn_failed', error: errorText(lastError) } };
+    return { applied: false, entry: { ...entry, attempts, lastAttemptAt, reason: 'autumn_failed', error: errorText(lastError) } };
   }
 
   /**
@@ -403,7 +411,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       return false;
     }
     // Stamped as attempted now: replayers leave it alone while this process is sending it.
-    const pending = { ...entryFor({ id, reason: 'pending', customerId, model, credits, usage, properties, error: null }), lastAttemptAt: now() };
+    const pending = entryFor({ id, reason: 'pending', customerId, model, credits, usage, properties, error: null }, now());
     try {
       await outbox.put(pending);
     } catch (error) {

@@ -122,6 +122,14 @@ describe('an org without credits', () => {
     expect(await standIn.events(org.customerId)).toEqual([]);
   });
 
+  it('cannot slip through an Autumn outage: a failed pre-flight refuses the turn rather than run it unpaid', async () => {
+    await standIn.seedCustomer(org.customerId, { remaining: 8000 });
+    await standIn.injectFault('check', { kind: 'status', status: 500 });
+    const refusal = await org.as.action(api.chat.send, { threadId, prompt: 'Hi' }).then(() => null, (error: unknown) => error);
+    expect((refusal as ConvexError<{ code: string }>).data.code).toBe('billing_unavailable');
+    expect(chatModel.doGenerateCalls).toHaveLength(0);
+  });
+
   it('at 0 is refused the same way', async () => {
     await standIn.seedCustomer(org.customerId, { remaining: 0 });
     await expect(org.as.action(api.chat.send, { threadId, prompt: 'Hi' })).rejects.toThrow(ConvexError);

@@ -8,7 +8,7 @@ import { ConvexError } from 'convex/values';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../convex/_generated/api';
 import { newBackend, signUp, type Backend } from './convex';
-import { chatModel, EMBEDDING_TOKENS, embeddingModels, scriptSteps } from './models';
+import { chatModel, EMBEDDING_TOKENS, embeddingModels, holdGenerationsUntil, scriptSteps } from './models';
 import { standIn } from './stand-in';
 
 let t: Backend;
@@ -79,17 +79,17 @@ describe('usage per thread', () => {
     const otherThread = await org.as.mutation(api.chat.create, { title: 'Onboarding' });
     scriptSteps({ text: 'A', cost: '0.0012' }, { text: 'B', cost: '0.0005' }, { text: 'C', cost: '0.00025' });
     await org.as.action(api.chat.send, { threadId, prompt: 'one' });
+    // Autumn's own aggregate (events grouped by properties.thread_id) does not have the charge yet: Autumn batches
+    // events into its analytics store (the stand-in holds them 2 s, as Autumn takes seconds).
+    expect(await org.as.action(api.billing.usageByThreadFromAutumn, {})).toEqual([]);
     await org.as.action(api.chat.send, { threadId: otherThread, prompt: 'two' });
     await org.as.action(api.chat.send, { threadId: otherThread, prompt: 'three' });
 
-    // The query reads what the usageHandler wrote: exact, and current the moment the action returns.
+    // The query reads what the usageHandler wrote: exact, and current the moment each action returns.
     expect(await org.as.query(api.billing.usageByThread, {})).toEqual([
       { threadId, title: 'Pricing questions', credits: 4.8, usd: 0.0012, steps: 1, unbilledSteps: 0 },
       { threadId: otherThread, title: 'Onboarding', credits: 3, usd: 0.00075, steps: 2, unbilledSteps: 0 },
     ]);
-    // Autumn's own aggregate (events grouped by properties.thread_id) does not have them yet: Autumn batches events
-    // into its analytics store (the stand-in holds them 2 s, as Autumn takes seconds).
-    expect(await org.as.action(api.billing.usageByThreadFromAutumn, {})).toEqual([]);
     // Once they are in (flush = the wait), the ledger of record agrees to the micro-credit.
     await standIn.flush();
     expect(await org.as.action(api.billing.usageByThreadFromAutumn, {})).toEqual([
@@ -219,6 +219,7 @@ describe('concurrent turns on this (0.x) path', () => {
     await standIn.seedCustomer(org.customerId, { remaining: 10 });
     const threads = await Promise.all(['a', 'b', 'c'].map((title) => org.as.mutation(api.chat.create, { title })));
     scriptSteps({ text: 'a', cost: '0.0025' }, { text: 'b', cost: '0.0025' }, { text: 'c', cost: '0.0025' });
+    holdGenerationsUntil(3); // all three are past their pre-flight before any is charged
 
     const results = await Promise.allSettled(threads.map((id) => org.as.action(api.chat.send, { threadId: id, prompt: 'Hi' })));
 

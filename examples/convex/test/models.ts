@@ -15,6 +15,15 @@ export type ScriptedStep =
   | { tool: string; input: unknown; cost?: string; inputTokens?: number; output?: number };
 
 let script: ScriptedStep[] = [];
+/** When set, each generation waits until this many have started (so concurrent turns are all past their pre-flight). */
+let barrier: { size: number; arrived: number; open: Promise<void>; release: () => void } | null = null;
+
+async function waitAtBarrier(): Promise<void> {
+  if (!barrier) return;
+  barrier.arrived += 1;
+  if (barrier.arrived >= barrier.size) barrier.release();
+  await barrier.open;
+}
 
 function answer(step: ScriptedStep | undefined): LanguageModelV4GenerateResult {
   if (!step) throw new Error('the mock model has no step scripted for this call');
@@ -39,7 +48,10 @@ function answer(step: ScriptedStep | undefined): LanguageModelV4GenerateResult {
 export const chatModel = new MockLanguageModelV4({
   provider: 'gateway',
   modelId: 'openai/gpt-5-mini',
-  doGenerate: async () => answer(script.shift()),
+  doGenerate: async () => {
+    await waitAtBarrier();
+    return answer(script.shift());
+  },
 });
 
 /** Tokens each embedding call reports (the gateway reports no cost for embeddings). */
@@ -67,8 +79,16 @@ export const embeddingModels = {
 /** Makes the next generations answer these steps, in order; resets the call log. */
 export function scriptSteps(...steps: ScriptedStep[]): void {
   script = [...steps];
+  barrier = null;
   chatModel.doGenerateCalls.length = 0;
   for (const model of Object.values(embeddingModels)) model.doEmbedCalls.length = 0;
+}
+
+/** The next `size` generations start together: none answers before all have been called. */
+export function holdGenerationsUntil(size: number): void {
+  let release = () => {};
+  const open = new Promise<void>((resolve) => (release = resolve));
+  barrier = { size, arrived: 0, open, release };
 }
 
 export function installModels(): void {

@@ -150,7 +150,7 @@ function turnCost(rows: Array<{ credits: number; usd: number; model: string | nu
     credits: spent,
     usd: creditsToUsd(spent, credits),
     model: rows.find((row) => row.source === 'gateway')?.model ?? rows[0]?.model ?? null,
-    source: sources.size === 1 ? [...sources][0]! : sources.size > 1 ? 'mixed' : 'estimate',
+    source: sources.size === 1 ? [...sources][0]! : sources.size > 1 ? ('mixed' as const) : null,
     kind: 'actual' as const,
     usage: { input: tokens('input'), cacheRead: tokens('cacheRead'), cacheWrite: tokens('cacheWrite'), output: tokens('output'), reasoning: tokens('reasoning'), total: tokens('total') },
     steps: rows.length,

@@ -25,7 +25,7 @@ export type ConvexChargeProperties = Readonly<Record<string, string | number | b
 /** The part of `@useautumn/convex`'s `Autumn` class used here. */
 export interface ConvexAutumnLike<Ctx> {
   check(ctx: Ctx, args: { featureId: string; requiredBalance?: number; sendEvent?: boolean; properties?: Record<string, unknown> }): Result<{ allowed: boolean; balance?: number | null }>;
-  track(ctx: Ctx, args: { featureId: string; value: number; properties?: Record<string, unknown>; idempotencyKey?: string }): Result<unknown>;
+  track(ctx: Ctx, args: { featureId: string; value: number; properties?: Record<string, unknown>; idempotencyKey?: string; overageBehavior?: 'overflow' }): Result<unknown>;
 }
 
 /** What one tracked step cost: fits the React kit's `MessageCostBadge` `cost` prop as it is. */
@@ -211,7 +211,9 @@ export function createConvexCreditMeter<Ctx>(options: ConvexCreditMeterOptions<C
       if (credits === 0) return result(0, true);
       try {
         await withRetry(async (attempt) => {
-          const { error, statusCode } = await options.autumn.track(ctx, { featureId, value: credits, properties, idempotencyKey: id });
+          // `overflow`: the call already ran, so its whole cost is charged, past the balance if need be (Autumn's 1.2
+          // track takes the same overage_behavior as 2.x: shared/api/balances/track/trackParams.ts).
+          const { error, statusCode } = await options.autumn.track(ctx, { featureId, value: credits, properties, idempotencyKey: id, overageBehavior: 'overflow' });
           if (!error) return;
           // Autumn already has this key: an earlier attempt (or call) charged it. Charged once, not twice.
           if (error.code === DUPLICATE_KEY) return;

@@ -214,7 +214,7 @@ describe('when Autumn cannot take a charge', () => {
 });
 
 describe('concurrent turns on this (0.x) path', () => {
-  it('all pass a pre-flight that holds nothing, all run, and Autumn caps what the balance cannot cover', async () => {
+  it('all pass a pre-flight that holds nothing, all run, and each is charged in full (overflow): the org overspends', async () => {
     // 10 credits: each turn's pre-flight asks for its worst case (≈ 8.2) and passes, because nothing is held.
     await standIn.seedCustomer(org.customerId, { remaining: 10 });
     const threads = await Promise.all(['a', 'b', 'c'].map((title) => org.as.mutation(api.chat.create, { title })));
@@ -226,7 +226,8 @@ describe('concurrent turns on this (0.x) path', () => {
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect(chatModel.doGenerateCalls).toHaveLength(3); // 30 credits of model time
     expect((await standIn.events(org.customerId)).map((event) => event.value)).toEqual([10, 10, 10]);
-    // Autumn's 0.x track caps at the balance (overage_behavior cap|reject; no overflow on this API): the org paid 10.
-    expect(await standIn.balance(org.customerId)).toMatchObject({ remaining: 0, usage: 8000, granted: 8000 });
+    // Every turn is charged in full (the meter tracks with overage_behavior overflow): 30 credits against 10 left, so
+    // the org ends 20 past its grant — the overspend the 0.x path cannot prevent (see the 1.x lock path in strict.ts).
+    expect(await standIn.balance(org.customerId)).toMatchObject({ remaining: 0, usage: 8020, granted: 8000 });
   });
 });

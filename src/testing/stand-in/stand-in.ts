@@ -153,8 +153,8 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
   };
 
   const faultControl = {
-    inject(route: string, fault: StandInFault, opts: StandInFaultOptions = {}) {
-      const entry: InjectedFault = { route, fault, remaining: opts.times ?? Number.POSITIVE_INFINITY };
+    inject(route: string, fault: StandInFault, opts?: StandInFaultOptions | null) {
+      const entry: InjectedFault = { route, fault, remaining: opts?.times ?? Number.POSITIVE_INFINITY };
       faults.push(entry);
       return () => {
         faults = faults.filter((candidate) => candidate !== entry);

@@ -380,6 +380,8 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     let attempts = entry.attempts;
     let lastAttemptAt = entry.lastAttemptAt;
     let lastError: unknown;
+    /** An earlier attempt got no answer: it may still be running at Autumn, holding the key, and may yet fail. */
+    let mayBeInFlight = false;
     const body = { customer_id: entry.customerId, feature_id: featureId, value: Number(entry.credits), properties: { ...entry.properties, charge_id: entry.id }, overage_behavior: 'overflow' as const };
     for (let attempt = 1; attempt <= Math.max(1, retry.attempts); attempt++) {
       attempts += 1;
@@ -389,7 +391,13 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
         return { applied: true };
       } catch (error) {
         lastError = error;
-        if (error instanceof AutumnCallError && error.code === 'duplicate_idempotency_key') return { applied: true };
+        if (error instanceof AutumnCallError && error.code === 'duplicate_idempotency_key') {
+          if (!mayBeInFlight) return { applied: true };
+          // Autumn claims a key when a request starts and gives it back if that request fails: while our own earlier
+          // attempt may still be running, the 409 proves nothing. A replay after `replayAfterMs` asks again.
+          return { applied: false, entry: { ...entry, attempts, lastAttemptAt, reason: 'autumn_failed', error: `${errorText(error)} (an earlier attempt may still be in flight)` } };
+        }
+        if (error instanceof AutumnCallError && (error.kind === 'network' || error.statusCode === 502 || error.statusCode === 504)) mayBeInFlight = true;
         if (!isTransient(error)) return { applied: false, entry: { ...entry, attempts, lastAttemptAt, reason: 'rejected', error: errorText(error) } };
         if (attempt < retry.attempts) await backoff(attempt);
       }

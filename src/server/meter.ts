@@ -730,18 +730,25 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
         // A request still in flight at Autumn could yet succeed or fail: wait until it cannot be.
         if (entry.lastAttemptAt !== null && now() - entry.lastAttemptAt < replayAfterMs) continue;
         if (!(await outbox.lease(entry.id, replayer, LEASE_MS).catch(() => false))) continue;
+        let sentAndKept = false;
         try {
           if (now() - entry.createdAt >= KEY_TRUST_MS && (await alreadyCharged(entry))) {
             await outbox.delete(entry.id);
             continue;
           }
+          sentAndKept = true;
           const sent = await send(entry);
-          if (sent.applied) await outbox.delete(entry.id);
-          else await outbox.put(sent.entry);
+          if (sent.applied) {
+            await outbox.delete(entry.id);
+            sentAndKept = false;
+          } else await outbox.put(sent.entry);
         } catch {
           // The store or Autumn failed mid-way: the entry stays for the next replay.
         } finally {
-          await outbox.release(entry.id, replayer).catch(() => {});
+          // Sent and still here: hold the lease until a replay may send it again. Another replayer working from a list
+          // read before our attempt would otherwise send it while our request may still be in flight at Autumn.
+          if (sentAndKept) await outbox.lease(entry.id, replayer, replayAfterMs).catch(() => {});
+          else await outbox.release(entry.id, replayer).catch(() => {});
         }
       }
       return (await outbox.list()).length;

@@ -233,6 +233,14 @@ function isMeterAutumn(value: AutumnClientLike | MeterAutumn): value is MeterAut
   return typeof (value as MeterAutumn).finalize === 'function' && typeof (value as MeterAutumn).findEvents === 'function';
 }
 
+/**
+ * Whether an id can be sent as an `Idempotency-Key` header (the charge's key): no control characters, nothing beyond
+ * Latin-1, no blanks at either end (a header value is trimmed). Otherwise every attempt fails before it is sent.
+ */
+function isSendableKey(id: string): boolean {
+  return /^[^\x00-\x1f\x7f]+$/.test(id) && !/[^\x00-\xff]/.test(id) && id.trim() === id;
+}
+
 /** The customer id a call may carry: the org from server-side auth, in Autumn's own id alphabet. */
 function checkCustomerId(customerId: unknown, where: string): string {
   if (typeof customerId !== 'string' || customerId.trim() === '') {
@@ -551,6 +559,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       let customerId: string;
       try {
         customerId = checkCustomerId(input.customerId, 'charge()');
+        if (!isSendableKey(id)) throw new CreditsError('invalid_amount', `charge id ${JSON.stringify(id.slice(0, 40))} cannot be sent as an Idempotency-Key header: kept for a human`);
       } catch (error) {
         const entry = entryFor({ id, reason: 'rejected', customerId: typeof input.customerId === 'string' ? input.customerId : '', model, credits: unitsToString(units, places), usage, properties, error: errorText(error) });
         await outbox.put(entry).catch(() => {});
@@ -592,8 +601,8 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       const customerId = checkCustomerId(input.customerId, 'reserve()');
       const units = reserveUnits(input);
       const id = input.id ?? createId();
-      if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
-        throw new CreditsError('invalid_amount', `reservation id must be 1 to ${MAX_ID_LENGTH} characters`);
+      if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH || !isSendableKey(id)) {
+        throw new CreditsError('invalid_amount', `reservation id must be 1 to ${MAX_ID_LENGTH} characters, without control characters, blanks at either end or characters beyond Latin-1 (it is sent as an Idempotency-Key header)`);
       }
       const properties: Properties = input.properties ?? {};
       const model = input.model ?? null;

@@ -82,6 +82,8 @@ export default defineConfig({
         test: {
           name: 'storybook',
           browser: browser(),
+          // A story's play waits up to 12 s for its first balance on a cold, busy machine (see the demo).
+          testTimeout: 30_000,
         },
       },
     ],

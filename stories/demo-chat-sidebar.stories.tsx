@@ -162,6 +162,12 @@ type Story = StoryObj<typeof meta>;
 const meterText = (canvasElement: HTMLElement) => canvasElement.querySelector('[role="meter"]')?.getAttribute('aria-valuetext') ?? '';
 
 /**
+ * The first balance of a story: on a cold run the story's modules, the MSW worker and autumn-js/react all load first,
+ * which takes seconds on a busy 2-core machine.
+ */
+const FIRST_LOAD_TIMEOUT_MS = 12_000;
+
+/**
  * 2,400 credits left on the free plan. Send a message: 1,000 credits are spent, the balance drops live to 1,400
  * (under 20 %), the warning appears; top up 40,000 and it is back.
  */
@@ -171,7 +177,7 @@ export const LiveChat: Story = {
   play: async ({ canvasElement, step }) => {
     const canvas = within(canvasElement);
     const body = within(canvasElement.ownerDocument.body);
-    await waitFor(() => expect(meterText(canvasElement)).toMatch(/^2,400 of 8,000/), { timeout: 5000 });
+    await waitFor(() => expect(meterText(canvasElement)).toMatch(/^2,400 of 8,000/), { timeout: FIRST_LOAD_TIMEOUT_MS });
     await expect(canvasElement.querySelector('[data-slot="low-credit-warning"]')).toBeNull();
 
     await step('send a message: reserve, gateway call, settle', async () => {
@@ -210,7 +216,7 @@ export const OutOfCredits: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     const body = within(canvasElement.ownerDocument.body);
-    await waitFor(() => expect(meterText(canvasElement)).toMatch(/^300 of 8,000/), { timeout: 5000 });
+    await waitFor(() => expect(meterText(canvasElement)).toMatch(/^300 of 8,000/), { timeout: FIRST_LOAD_TIMEOUT_MS });
     await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
     const dialog = await body.findByRole('dialog', { name: 'Top up credits' }, { timeout: 5000 });
     await expect(dialog).toHaveTextContent(/1,200/);

@@ -393,6 +393,8 @@ describe('MessageCostBadge', () => {
   });
 
   describe('given a chat of 1,000 messages', () => {
+    /** Rendering 1,000 badges in jsdom takes ~1 s alone and several on a loaded 2-core machine: not a timing test. */
+    const LARGE_RENDER_TIMEOUT_MS = 30_000;
     const MESSAGES = Array.from({ length: 1000 }, (_, i) => ({
       id: `m${i}`,
       cost: { ...GATEWAY_COST, credits: i / 10, kind: i % 2 ? 'actual' : 'estimate' } satisfies MessageCost,
@@ -413,7 +415,7 @@ describe('MessageCostBadge', () => {
       expect(screen.queryByRole('tooltip')).toBeNull();
       // A mounted Radix trigger would carry aria-describedby/data-state="closed"; plain buttons carry neither.
       expect(document.querySelectorAll('[data-state="closed"], [aria-describedby]')).toHaveLength(0);
-    });
+    }, LARGE_RENDER_TIMEOUT_MS);
 
     it('mounts 1,000 badges (a sanity check, not a timing assertion)', () => {
       render(

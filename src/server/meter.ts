@@ -639,10 +639,12 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
         settle(result) {
           if (released) return Promise.reject(new CreditsError('billing_failed', `Reservation ${id} was released`));
           outcome ??= (async () => {
+            // A result that is not an object (a number, a string) is read as one more step, an unreadable one.
+            const isObject = typeof result === 'object' && result !== null;
             const steps: ReadonlyArray<StepLike> =
-              result && 'steps' in result && Array.isArray(result.steps) && result.steps.length > 0
+              isObject && 'steps' in result && Array.isArray(result.steps) && result.steps.length > 0
                 ? result.steps
-                : result && !('steps' in result)
+                : result && !(isObject && 'steps' in result)
                   ? [...recorded, result as StepLike]
                   : recorded;
             let priced: ReturnType<typeof priceSteps>;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV4, convertArrayToReadableStream } from 'ai/test';
 import { build } from 'esbuild';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CreditsError } from '../../src/core/errors.js';
 import { usdToCredits, usdToCreditsExact } from '../../src/core/money.js';
 import { aiSdkCallbacks, convexUsageHandler } from '../../src/server/adapters.js';
@@ -205,8 +205,9 @@ describe.each(CLIENTS)('through the %s client', (client) => {
       const started = performance.now();
       const cost = await reservation.settle(gatewayStep('0.002'));
       const took = performance.now() - started;
-      // 4 charge attempts of 50 ms, 3 back-offs of at most 4 ms, the releases (in parallel) 50 ms, and slack.
-      const budget = FAST_RETRY.attempts * 50 + 3 * FAST_RETRY.maxDelayMs + 50 + 150;
+      // 4 charge attempts of 50 ms, 3 back-offs of at most 4 ms, the releases (in parallel) 50 ms, and slack for a
+      // busy machine's late timers (issue 12 saw 30 s).
+      const budget = FAST_RETRY.attempts * 50 + 3 * FAST_RETRY.maxDelayMs + 50 + 400;
       expect(took).toBeLessThan(budget);
       expect(cost.billed).toBe(false);
       expect(await env.meter.unbilled()).toEqual([expect.objectContaining({ id: 'msg_6:charge', reason: 'autumn_failed', credits: '8' })]);
@@ -542,25 +543,29 @@ describe('case 13: usdToCredits past 2^33 credits', () => {
 // ---------------------------------------------------------------------------------------------- unhandled rejections
 
 describe('no unhandled rejection escapes through the meter (a child Node process, default --unhandled-rejections=throw)', () => {
+  // The child is this repository's current source, bundled once (autumn-js included) into a temporary directory.
+  let dir = '';
+  let outfile = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'exactly-once-child-'));
+    outfile = join(dir, 'child.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('./fault/child-malformed.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile,
+      logLevel: 'silent',
+    });
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   async function runChild(mode: 'kit' | 'sdk' | 'sdk-checked'): Promise<{ status: number | null; lines: string[]; stderr: string }> {
-    const dir = mkdtempSync(join(tmpdir(), 'exactly-once-child-'));
-    try {
-      const outfile = join(dir, 'child.mjs');
-      await build({
-        entryPoints: [fileURLToPath(new URL('./fault/child-malformed.ts', import.meta.url))],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node20',
-        outfile,
-        logLevel: 'silent',
-      });
-      const { NODE_OPTIONS: _ignored, ...environment } = process.env;
-      const child = spawnSync(process.execPath, [outfile, mode], { encoding: 'utf8', timeout: 60_000, env: environment });
-      return { status: child.status, lines: child.stdout.trim().split('\n'), stderr: child.stderr };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // No NODE_OPTIONS from the test runner: the child runs under Node's defaults (--unhandled-rejections=throw).
+    const { NODE_OPTIONS: _ignored, ...environment } = process.env;
+    const child = spawnSync(process.execPath, [outfile, mode], { encoding: 'utf8', timeout: 60_000, env: environment });
+    return { status: child.status, lines: child.stdout.trim().split('\n'), stderr: child.stderr };
   }
 
   it("the kit's client: exits 0 having printed the typed errors", async () => {

@@ -107,8 +107,13 @@ function isLegacyOptions<Ctx>(options: ConvexUsageHandlerOptions<Ctx> | ConvexLe
 }
 
 /** `provider/model` as the price table names it (Convex Agent reports `gpt-5-mini` + `openai`). */
-function modelOf(args: ConvexUsageArgs): string {
-  return args.model && args.provider && !args.model.includes('/') ? `${args.provider}/${args.model}` : args.model;
+function modelOf(args: ConvexUsageArgs): string | undefined {
+  // Read defensively: a step without a model name (or with one of another type) is still charged — by its gateway
+  // cost, else it goes to the outbox as unpriced — never dropped.
+  const model = typeof args.model === 'string' ? args.model : '';
+  const provider = typeof args.provider === 'string' ? args.provider : '';
+  if (!model) return undefined;
+  return provider && !model.includes('/') ? `${provider}/${model}` : model;
 }
 
 function propertiesOf<Ctx, P>(args: ConvexUsageArgs, ctx: Ctx, extra: ((args: ConvexUsageArgs, ctx: Ctx) => P) | undefined): Record<string, string | number | boolean | null> {

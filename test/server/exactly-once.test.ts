@@ -461,10 +461,7 @@ describe('case 10: the Convex usage handler never drops a step', () => {
     }
   });
 
-  // OPEN (src/server/adapters.ts, not this suite's file): `modelOf` calls `args.model.includes`, which throws for a
-  // model that is not a string; the handler catches it and only logs, so the step is neither charged nor in the
-  // outbox. `it.fails` records the bug: when adapters.ts is fixed this test passes and must become `it`.
-  it.fails('when model is not a string, the step is still charged or kept in the outbox (open bug in adapters.ts)', async () => {
+  it('when model is not a string, the step is still charged or kept in the outbox', async () => {
     const env = faultEnv();
     env.standIn.seedCustomer(ORG, { remaining: 8000 });
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -14,8 +14,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { cpus, totalmem, platform, arch, release } from 'node:os';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem, platform, arch, release, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -312,35 +312,6 @@ async function serverRun(kind, events) {
   return { perEvent: (total / events) * 1000, ownPerEvent: ((total - inAutumn) / events) * 1000 }; // µs
 }
 
-/**
- * The meter's own CPU per message: reserve → addStep → settle against an Autumn that answers at once, so every
- * microsecond is the meter's (pricing, exact conversion, lock ids, deadlines, the outbox write and delete).
- */
-async function meterCpuRun(events) {
-  const instant = {
-    async check() {
-      return { status: 200, allowed: true, customerId: 'org_1', remaining: 1000 };
-    },
-    async track() {},
-    async finalize() {},
-    async aggregate() {
-      return { list: [] };
-    },
-    async findEvents() {
-      return { list: [] };
-    },
-  };
-  const meter = createCreditMeter({ autumn: instant });
-  const step = { usage: { inputTokens: 1200, outputTokens: 300 }, providerMetadata: { gateway: { cost: '0.0012' } } };
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < events; i++) {
-    const reservation = await meter.reserve({ customerId: 'org_1', credits: 10 });
-    reservation.addStep(step);
-    await reservation.settle();
-  }
-  const used = process.cpuUsage(cpu);
-  return (used.user + used.system) / events; // µs
-}
 const serverFigures = {};
 for (const kind of ['sdk', 'meter', 'price']) {
   await serverRun(kind, 200); // warm-up
@@ -349,9 +320,32 @@ for (const kind of ['sdk', 'meter', 'price']) {
   serverFigures[kind] = median(runs.map((run) => run.perEvent));
   if (kind === 'meter') serverFigures.meterOwn = median(runs.map((run) => run.ownPerEvent));
 }
-await meterCpuRun(2000); // warm-up
-serverFigures.meterCpu = median([await meterCpuRun(SERVER_EVENTS * 5), await meterCpuRun(SERVER_EVENTS * 5), await meterCpuRun(SERVER_EVENTS * 5)]);
 console.log('bench: server done');
+
+// ---------------------------------------------------------------------------------------------- 4b. exactly once
+/**
+ * The randomized fault run of issue 12 (test/server/fault/random-run.ts, also `node scripts/fault-run.mjs`): flows
+ * through the meter and the kit's client into a fault-injecting double in front of the stand-in, at 10% and 50% fault
+ * rates on every endpoint, then replays; reports flows/s and that nothing was lost or charged twice.
+ */
+const FAULT_SEED = 0x5eed_2012;
+const FAULT_FLOWS = 10_000;
+const faultRuns = [];
+{
+  const esbuild = await import('esbuild').then((m) => m.default ?? m);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-fault-'));
+  try {
+    const outfile = join(dir, 'random-run.mjs');
+    await esbuild.build({ entryPoints: [join(ROOT, 'test/server/fault/random-run.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'warning' });
+    const { randomRun, meterCpuSequential } = await import(pathToFileURL(outfile).href);
+    // The meter's own CPU per message: reserve → addStep → settle against an Autumn that answers at once.
+    serverFigures.meterCpu = median([await meterCpuSequential(SERVER_EVENTS * 5), await meterCpuSequential(SERVER_EVENTS * 5), await meterCpuSequential(SERVER_EVENTS * 5)]);
+    for (const rate of [0.1, 0.5]) faultRuns.push({ rate, ...(await randomRun(rate, { seed: FAULT_SEED, flows: FAULT_FLOWS })) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+console.log('bench: exactly-once run done');
 
 // ---------------------------------------------------------------------------------------------- 5. exactness
 // Deterministic pseudo-random gateway costs with up to 9 decimals (nano-USD), as decimal strings.
@@ -461,6 +455,18 @@ measured by timing every client call. Budget: under 50 µs per message.
 | of which outside the Autumn client (the helper, plus the event-loop turns and GC the SDK's garbage causes) | ${us(serverFigures.meterOwn)} |
 | the meter's own CPU, against an Autumn that answers at once (budget 50 µs) | **${us(serverFigures.meterCpu)}** |
 | \`meter.price()\` alone (gateway cost → credits, no I/O) | ${us(serverFigures.price)} |
+
+## Exactly once under faults
+
+The randomized run of issue 12 (seed ${FAULT_SEED}, ${FAULT_FLOWS.toLocaleString('en-US')} flows per rate, in-process): reserve →
+simulated model call → settle (and charges without a reservation, and releases) through the meter and the kit's
+client, into a fault-injecting double in front of the stand-in that fails every endpoint at the given rate (500 after
+apply, dropped connections, hangs past the deadline, malformed 200s, late duplicates, 409 while processing, lock
+expiry between retries, Autumn's 202 fail-open); then the outbox is replayed and every lock expired.
+
+| fault rate | flows/s | requests | lost | charged twice | admitted on fail-open | held after expiry | unhandled rejections |
+|---:|---:|---:|---:|---:|---:|---:|---:|
+${faultRuns.map((run) => `| ${run.rate * 100}% | ${(run.flows / run.seconds).toFixed(0)} | ${run.requests.toLocaleString('en-US')} | ${run.lost} | ${run.double} | ${run.failOpenAdmitted} | ${String(run.heldAfterExpiry)} | ${run.unhandled} |`).join('\n')}
 
 ## Exactness over ${EXACTNESS_EVENTS.toLocaleString('en-US')} events
 

@@ -6,19 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { createCreditMeter } from '../../src/server.js';
 import { createAutumnStandIn } from '../../src/testing.js';
 import { CreditTotal, sumCredits } from '../../src/core/money.js';
+import { prng } from './fault/faulty-autumn.js';
 import { Autumn, HTTPClient } from 'autumn-js';
 
-/** Deterministic PRNG (mulberry32) so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, shared with the fault double) so a failure can be reproduced. */
+const random = prng;
 
 /** A gateway-style cost string with 1..10 decimals, e.g. "0.0001545". */
 function costString(next: () => number): { text: string; nanoUsd: bigint; decimals: number } {

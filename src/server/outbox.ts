@@ -48,8 +48,8 @@ export interface OutboxStore {
   /** Every entry, oldest first. */
   list(): Promise<OutboxEntry[]>;
   /**
-   * Takes a lease of `leaseMs` on an entry for this replayer; false when another holds it. A lease ends by itself
-   * (a replayer that died), or with `release`.
+   * Takes a lease of `leaseMs` on an entry for this replayer; false when another holds it, or when the entry is gone
+   * (another replayer settled it). A lease ends by itself (a replayer that died), or with `release`.
    */
   lease(id: string, owner: string, leaseMs: number): Promise<boolean>;
   release(id: string, owner: string): Promise<void>;
@@ -71,6 +71,7 @@ export function memoryOutbox(now: () => number = Date.now): OutboxStore {
       return [...entries.values()].sort((a, b) => a.createdAt - b.createdAt);
     },
     async lease(id, owner, leaseMs) {
+      if (!entries.has(id)) return false;
       const held = leases.get(id);
       if (held && held.owner !== owner && held.until > now()) return false;
       leases.set(id, { owner, until: now() + leaseMs });

@@ -55,8 +55,15 @@ for first = 1, #ids, 500 do
 end
 return out`;
 
-/** KEYS: lease. ARGV: owner, ms. Free or already ours: (re)take it for ms. */
-const LEASE = `local holder = redis.call('GET', KEYS[1])
+/**
+ * KEYS: lease, entries. ARGV: owner, ms, id. Free or already ours, and the entry still there: (re)take it for ms. An
+ * entry another replayer has settled (deleted) cannot be leased, so a replayer working from an older list never
+ * sends it again nor writes it back.
+ */
+const LEASE = `if redis.call('HEXISTS', KEYS[2], ARGV[3]) == 0 then
+  return 0
+end
+local holder = redis.call('GET', KEYS[1])
 if holder == false or holder == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return 1
@@ -134,7 +141,7 @@ export function redisOutbox(options: RedisOutboxOptions): OutboxStore {
       if (!Number.isFinite(leaseMs)) throw new RangeError(`redisOutbox: leaseMs must be a finite number, got ${leaseMs}`);
       // PX takes a positive integer; a lease is never shorter than asked.
       const ms = Math.max(1, Math.ceil(leaseMs));
-      return integer(await evalScript(LEASE, [leaseKey(id)], [owner, String(ms)]), 'lease') === 1;
+      return integer(await evalScript(LEASE, [leaseKey(id), entriesKey], [owner, String(ms), id]), 'lease') === 1;
     },
     async release(id, owner) {
       await evalScript(RELEASE, [leaseKey(id)], [owner]);

@@ -89,11 +89,14 @@ function describeOutboxContract(name: string, makeStore: MakeStore): void {
       expect(await a.list()).toEqual([]);
     });
 
-    it('delete also ends the entry’s lease', async () => {
+    it('delete also ends the entry’s lease, and a settled (deleted) entry cannot be leased again', async () => {
       const { a } = fresh();
       await a.put(entry('chg_1', 1_000));
       expect(await a.lease('chg_1', 'replayer-a', 60_000)).toBe(true);
       await a.delete('chg_1');
+      // A replayer working from a list read before the delete must not send it again (nor write it back).
+      expect(await a.lease('chg_1', 'replayer-b', 60_000)).toBe(false);
+      await a.put(entry('chg_1', 1_000));
       expect(await a.lease('chg_1', 'replayer-b', 60_000)).toBe(true);
     });
 
@@ -104,12 +107,14 @@ function describeOutboxContract(name: string, makeStore: MakeStore): void {
       expect(await a.lease('chg_1', 'replayer-b', 60_000)).toBe(false);
       expect(await a.lease('chg_1', 'replayer-b', 60_000)).toBe(false);
       // Leases are per entry.
+      await a.put(entry('chg_2', 2_000));
       expect(await a.lease('chg_2', 'replayer-b', 60_000)).toBe(true);
       expect(await a.lease('chg_2', 'replayer-a', 60_000)).toBe(false);
     });
 
     it('the same owner can lease again, which extends its lease', async () => {
       const { a } = fresh();
+      await a.put(entry('chg_1', 1_000));
       expect(await a.lease('chg_1', 'replayer-a', 1_000)).toBe(true);
       const firstTaken = Date.now();
       await sleep(600);
@@ -151,6 +156,7 @@ function describeOutboxContract(name: string, makeStore: MakeStore): void {
 
     it('a late release by an owner whose lease expired does not free the next owner’s lease', async () => {
       const { a } = fresh();
+      await a.put(entry('chg_1', 1_000));
       expect(await a.lease('chg_1', 'replayer-a', 50)).toBe(true);
       expect(await eventually(() => a.lease('chg_1', 'replayer-b', 60_000), 3_000)).toBe(true);
       await a.release('chg_1', 'replayer-a');
@@ -258,6 +264,9 @@ function describeOutboxContract(name: string, makeStore: MakeStore): void {
       await one.a.put(entry('chg_1', 1_000));
       expect(await one.a.lease('chg_1', 'replayer-a', 60_000)).toBe(true);
       expect(await other.a.list()).toEqual([]);
+      // No entry there: nothing to lease. Once it has its own, its lease is its own too.
+      expect(await other.b.lease('chg_1', 'replayer-b', 60_000)).toBe(false);
+      await other.a.put(entry('chg_1', 1_000));
       expect(await other.b.lease('chg_1', 'replayer-b', 60_000)).toBe(true);
     });
   });
@@ -316,6 +325,8 @@ describe.skipIf(!REDIS)('redisOutbox on a real redis-server', () => {
 
     it('a lease of 0 or a fraction of a ms is still a valid PX (at least 1 ms, rounded up)', async () => {
       const store = redisOutbox({ command: redis.command, prefix: 'px:' });
+      await store.put(entry('chg_1', 1_000));
+      await store.put(entry('chg_2', 1_000));
       expect(await store.lease('chg_1', 'replayer-a', 0)).toBe(true);
       expect(await store.lease('chg_2', 'replayer-a', 0.2)).toBe(true);
       await expect(store.lease('chg_3', 'replayer-a', Number.NaN)).rejects.toThrow(RangeError);

@@ -6,6 +6,7 @@
  * (`npm run build:css`, run from src/react so its automatic source detection sees the components only, not stories
  * or tests).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import dts from 'vite-plugin-dts';
@@ -32,26 +33,31 @@ export const EXTERNAL = [
   /^tailwind-merge$/,
 ];
 
-/**
- * Only the React entries are client modules for React Server Components (the kit and `autumn-ai-credits/autumn`, its
- * autumn-js/react provider); the server and testing entries are not.
- */
-const CLIENT_ENTRY_FILES: ReadonlySet<string> = new Set(['index.js', 'autumn.js']);
 const USE_CLIENT = "'use client';";
+const DIRECTIVE = /^(?:\s*(?:\/\/[^\n]*\n|\/\*[\s\S]*?\*\/))*\s*(['"])use client\1;?/;
+
+/** Whether a source file starts with a `'use client'` directive (after comments). */
+function hasUseClient(file: string): boolean {
+  return existsSync(file) && DIRECTIVE.test(readFileSync(file, 'utf8'));
+}
 
 /**
- * Each React module keeps its own `'use client'` (modules are preserved); the entries `dist/index.js` and
- * `dist/autumn.js` are written with the directive on top as well, so importing them from a Server Component makes
- * the whole entry a client boundary. The server and testing entries have none.
+ * `'use client'` per module, for React Server Components (issue 13): a built file carries the directive exactly when
+ * its source module does — the components, the hooks, the providers and their contexts. The entries
+ * (`dist/index.js`, `dist/autumn.js`) are plain re-exports with none, and so are the core (config, money, customer,
+ * formatters), the React helpers without React (message cost, insufficient credits, labels), the server and the
+ * testing entries. So a Server Component or a Route Handler calls `defineCredits()`, `usdToCredits()` and the rest of
+ * the core through the root entry, and gets a client reference for a component or a hook, as React intends.
  */
-function useClientBanner(): Plugin {
+function useClientPerModule(): Plugin {
   return {
-    name: 'autumn-ai-credits:use-client-banner',
+    name: 'autumn-ai-credits:use-client-per-module',
     generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
-        if (chunk.type === 'chunk' && chunk.isEntry && CLIENT_ENTRY_FILES.has(chunk.fileName)) {
-          chunk.code = `${USE_CLIENT}\n${chunk.code.replace(/^\s*(['"])use client\1;?\s*/, '')}`;
-        }
+        if (chunk.type !== 'chunk') continue;
+        const body = chunk.code.replace(/^\s*(['"])use client\1;?[ \t]*\n?/, '');
+        const source = chunk.facadeModuleId;
+        chunk.code = source && hasUseClient(source) ? `${USE_CLIENT}\n${body}` : body;
       }
     },
   };
@@ -74,7 +80,7 @@ export function libraryBuildConfig({ entries = LIBRARY_ENTRIES, declarations = t
     plugins: [
       react(),
       declarations ? dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', outDirs: outDir }) : null,
-      useClientBanner(),
+      useClientPerModule(),
     ],
     build: {
       outDir,
@@ -97,7 +103,7 @@ export function libraryBuildConfig({ entries = LIBRARY_ENTRIES, declarations = t
         // calls (\`createContext\`, \`cva\`, \`Object.freeze\`, \`displayName =\`) would keep every component alive.
         output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
         onwarn(warning, warn) {
-          // Directives are re-added by useClientBanner where they matter.
+          // Directives are written back per module by useClientPerModule.
           if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
           warn(warning);
         },

@@ -1,4 +1,3 @@
-'use client';
 /**
  * `autumn-ai-credits/autumn`: `AutumnCreditsProvider`, the credits provider that reads the customer with
  * autumn-js/react's `useCustomer()` inside `<AutumnProvider>` and buys top-ups through its client. **Needs autumn-js

@@ -1,5 +1,7 @@
-'use client';
 /**
+ * No `'use client'` here (issue 13): this barrel and the core it re-exports run in Server Components and Route
+ * Handlers; the component, hook and provider modules carry their own directive.
+ *
  * `autumn-ai-credits`: the React kit. The core (config, exact money, customer normalization, formatters), the
  * provider and hooks, and the components — each as a presentational `XView` and a connected `X`. Nothing here loads
  * server or testing code, nor autumn-js (any version, any subpath): the provider that reads autumn-js/react is

@@ -55,15 +55,40 @@ describe('the built React entry (dist/index.js)', () => {
     expect(importGraph('index.js').files.filter((file) => file.startsWith('autumn'))).toEqual([]);
   });
 
-  it('is a client module', () => {
-    expect(chunks.get('index.js')!.code).toMatch(/^'use client';/);
+  it('is no client module: a plain barrel, so a Server Component or a Route Handler calls the core through it (issue 13)', () => {
+    expect(chunks.get('index.js')!.code).not.toMatch(USE_CLIENT);
+  });
+});
+
+/** A directive at the very top of a built file (the build writes it on the first line, or not at all). */
+const USE_CLIENT = /^\s*['"]use client['"]/;
+const importsReact = (chunk: Rollup.OutputChunk) => chunk.imports.some((id) => /^react($|\/|-dom)/.test(id));
+/** Modules that define hooks (`useX`) or components (PascalCase exports of a module that imports React); the entries only re-export them. */
+const exportsHookOrComponent = (chunk: Rollup.OutputChunk) =>
+  !chunk.isEntry && chunk.exports.some((name) => /^use[A-Z]/.test(name) || (importsReact(chunk) && /^[A-Z][a-z]/.test(name)));
+
+describe("'use client' per module (issue 13: entries that respect React Server Components)", () => {
+  it('is on every built module that defines a component or a hook', () => {
+    const client = [...chunks.values()].filter(exportsHookOrComponent);
+    expect(client.map((chunk) => chunk.fileName)).toEqual(
+      expect.arrayContaining(['react/credits-provider.js', 'react/credits-context.js', 'react/components/credit-balance.js', 'autumn/autumn-credits-provider.js']),
+    );
+    for (const chunk of client) expect({ file: chunk.fileName, directive: USE_CLIENT.test(chunk.code) }).toEqual({ file: chunk.fileName, directive: true });
+  });
+
+  it('is on no entry and no module without React: the core (config, money, customer, formatters) stays callable on the server', () => {
+    expect(USE_CLIENT.test(chunks.get('index.js')!.code)).toBe(false);
+    expect(USE_CLIENT.test(chunks.get('autumn.js')!.code)).toBe(false);
+    const plain = [...chunks.values()].filter((chunk) => !importsReact(chunk));
+    expect(plain.map((chunk) => chunk.fileName)).toEqual(expect.arrayContaining(['core/config.js', 'core/money.js', 'core/customer.js', 'core/format.js']));
+    for (const chunk of plain) expect({ file: chunk.fileName, directive: USE_CLIENT.test(chunk.code) }).toEqual({ file: chunk.fileName, directive: false });
   });
 });
 
 describe('the built autumn entry (dist/autumn.js, autumn-ai-credits/autumn)', () => {
-  it('is a client module, and so is the provider module under it', () => {
-    expect(chunks.get('autumn.js')!.code).toMatch(/^'use client';/);
-    expect(chunks.get('autumn/autumn-credits-provider.js')!.code).toMatch(/^\s*['"]use client['"]/);
+  it('is a plain re-export, and the provider module under it is a client module', () => {
+    expect(chunks.get('autumn.js')!.code).not.toMatch(USE_CLIENT);
+    expect(chunks.get('autumn/autumn-credits-provider.js')!.code).toMatch(USE_CLIENT);
   });
 
   it('imports autumn-js/react only, and the React entry’s own provider and context files (one store for both)', () => {

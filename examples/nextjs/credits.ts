@@ -1,0 +1,8 @@
+// The ONE credits config, shared by the server (the page, the chat route's meter) and the client components.
+// A plain module (no 'use client', no 'server-only'): the kit's root entry runs on both sides.
+import { defineCredits } from 'autumn-ai-credits';
+
+export const credits = defineCredits(); // Free 8,000/mo, Pro $30 60,000/mo, Pro Annual, $10 top-up
+
+/** Numbers are formatted on the server and in the browser: one explicit locale, so both print the same HTML. */
+export const LOCALE = 'en-US';

@@ -54,9 +54,9 @@ module.exports = Object.assign([
   { name: 'MessageCostBadge after the first hover (+ tooltip chunk), with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '36 KB' },
   { name: 'Autumn entry (autumn-ai-credits/autumn), own code', path: 'dist/autumn.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.3 KB' },
   { name: 'React entry + autumn entry, own code', path: ['dist/index.js', 'dist/autumn.js'], import: { 'dist/index.js': '*', 'dist/autumn.js': '{ AutumnCreditsProvider }' }, gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.9 KB', ...INITIAL_ONLY },
-  // Moved once on purpose, 12 → 13.5 KB (8.8 → 13.2 KB measured): the exactly-once protocol of issue 12 — the kit's
-  // own Autumn client (deadlines, no fail-open, keyed charges), the write-ahead outbox and its Redis adapter. Server
-  // code: never in a browser bundle.
-  { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '13.5 KB' },
+  // Moved on purpose, 12 → 13.6 KB (8.8 → 13.5 KB measured): the exactly-once protocol of issue 12 — the kit's own
+  // Autumn client (deadlines, no fail-open, keyed charges), the write-ahead outbox and its Redis adapter, and the
+  // fixes its fault tests found. Server code: never in a browser bundle.
+  { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '13.6 KB' },
   { name: 'styles.css', path: 'dist/styles.css', gzip: true, limit: '10 KB' },
 ], { GOALS, lazyChunksApart });

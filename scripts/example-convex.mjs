@@ -13,66 +13,26 @@
  * Needs no network but the npm registry. `--no-build` packs the current dist/ (after `npm run build` in the same CI
  * run). Usage: node scripts/example-convex.mjs [--no-build]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { installExample, packKit, ROOT, run } from './lib/example-kit.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const EXAMPLE = join(ROOT, 'examples', 'convex');
-const TARBALL = join(ROOT, '.artifacts', 'autumn-ai-credits.tgz');
 const started = Date.now();
 
 function log(message) {
   console.log(`example-convex: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-function run(command, args, cwd, { quiet = false } = {}) {
-  return execFileSync(command, args, { cwd, stdio: ['ignore', quiet ? 'pipe' : 'inherit', 'inherit'], encoding: 'utf8' });
-}
-
-const npm = (args, cwd) => run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], cwd);
-const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
-
 // 1. Build and pack what npm would publish.
-if (!process.argv.includes('--no-build')) {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  log('built the kit');
-}
-const scratch = mkdtempSync(join(tmpdir(), 'autumn-ai-credits-pack-'));
-let files;
-try {
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], ROOT, { quiet: true }));
-  mkdirSync(dirname(TARBALL), { recursive: true });
-  copyFileSync(join(scratch, packed.filename), TARBALL);
-  files = packed.files.map((file) => file.path).filter((path) => path.startsWith('dist/'));
-  const peer = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).peerDependencies?.['autumn-js'] ?? '';
-  if (!/\^0\.1/.test(peer)) throw new Error(`the kit's autumn-js peer range is "${peer}": @useautumn/convex needs autumn-js 0.1.x beside it`);
-  log(`packed ${packed.filename} → .artifacts/autumn-ai-credits.tgz (${files.length} dist files, autumn-js peer "${peer}")`);
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
-}
+const { filename, files } = packKit(log);
+const peer = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).peerDependencies?.['autumn-js'] ?? '';
+if (!/\^0\.1/.test(peer)) throw new Error(`the kit's autumn-js peer range is "${peer}": @useautumn/convex needs autumn-js 0.1.x beside it`);
+log(`packed ${filename} → .artifacts/autumn-ai-credits.tgz (${files.length} dist files, autumn-js peer "${peer}")`);
 
-// 2. Install from the example's lock file. The lock names the kit by path only: a tarball rebuilt on every run has no
-//    fixed integrity (with one, `npm ci` fails EINTEGRITY on a fresh machine, or installs a stale copy from the cache).
-const lockPath = join(EXAMPLE, 'package-lock.json');
-const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
-const kitEntry = lock.packages?.['node_modules/autumn-ai-credits'];
-if (kitEntry?.integrity) {
-  delete kitEntry.integrity;
-  writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
-  log('dropped the kit tarball\'s integrity from examples/convex/package-lock.json (`npm install` adds it; commit the file without it)');
-}
-npm(['ci', '--prefer-offline'], EXAMPLE);
-const installed = join(EXAMPLE, 'node_modules', 'autumn-ai-credits');
-const stale = () => files.filter((path) => !existsSync(join(installed, path)) || sha(join(installed, path)) !== sha(join(ROOT, path)));
-if (stale().length > 0) {
-  npm(['install', '--no-save', '--prefer-offline', TARBALL], EXAMPLE);
-  if (stale().length > 0) throw new Error(`examples/convex did not install the packed kit: ${stale().slice(0, 5).join(', ')} differ`);
-  log('npm ci kept an older kit: installed the tarball again');
-}
+// 2. Install from the example's lock file, the kit checked against the tarball just packed.
+installExample(EXAMPLE, files, log);
 log('installed examples/convex with npm ci; its autumn-ai-credits is the tarball just packed');
 
 // 3. Type-check and test.

@@ -1,18 +1,21 @@
 /**
  * The stand-in's state: customers, their credit grants, locks, events and checkouts. Every amount is an integer
- * count of credit units (10^-creditDecimals credits, BigInt), never a float sum. Every method is synchronous, so
- * one request's read-check-write of a balance can never interleave with another's (JS runs one at a time).
+ * count of credit units (10^-10 credits, Autumn's precision, BigInt), never a float sum. Every method is synchronous,
+ * so one request's read-check-write of a balance can never interleave with another's (JS runs one at a time).
  *
- * Model, following Autumn's balance semantics:
+ * Model, following Autumn's balance semantics (its source and tests; test/conformance/ checks them):
  * - A customer has one base plan (free / subscription) whose grant is `included` credits per interval; at each
  *   reset (`anchor + k intervals`, on the stand-in clock) its usage goes back to 0.
  * - Each top-up purchase adds a one-off grant (`prepaid`) that never resets nor expires.
  * - Usage is deducted from resetting grants first (soonest reset first), then from top-ups (oldest first). What
- *   exceeds every grant is overage: allowed only when the plan has an overage price (`overagePricePerCredit`), and
- *   then it sits on the plan grant as usage beyond included (remaining goes negative).
- * - A lock deducts its value at once and keeps a receipt of which grants it drew from; finalize confirms it (maybe
- *   with another value) or releases it, and an expired lock is released. A grant that was reset since the lock is
- *   not given back twice.
+ *   exceeds every grant is overage: taken when the plan has an overage price or the caller asks for `overflow`, and
+ *   then it sits on the plan grant as usage beyond what it granted. `remaining` never goes below 0 in answers.
+ * - A refund repays overage first, then the grants in deduction order, never above what each granted.
+ * - A lock moves its value at once and keeps a receipt of which grants it drew from; finalize confirms it (maybe
+ *   at another value: the part not kept is unwound newest first, the extra moved under the lock's own mode) or
+ *   releases it. A lock with `expires_at` is released then; one without is confirmed after a day. A grant that was
+ *   reset since the lock is not given back twice.
+ * - Events reach the list and aggregates after `eventDelayMs`; `async` tracks are applied after `asyncTrackDelayMs`.
  */
 import { defaultPlan, findPlan, type CreditInterval, type CreditPlan, type CreditsConfig } from '../../core/config.js';
 import { creditUnits, unitsToString } from '../../core/decimal.js';

@@ -5,7 +5,6 @@
 import type { CreditPlan } from '../../core/config.js';
 import { featureNotFound, invalidInputs, invalidRequest, received, StandInApiError } from './errors.js';
 import { cycleStart, nextResetAt, Ledger, type CustomerRecord, type EventRecord, type DeductionItem, type LockOverageBehavior, type Units } from './ledger.js';
-import type { ApiVersion } from './version.js';
 import { balanceJson, customerJson, eventJson, planJson, trackDeductionsJson } from './wire.js';
 
 type Json = Record<string, unknown>;
@@ -18,7 +17,6 @@ export interface RouteContext {
   readonly autoCompleteCheckout: boolean;
   /** Event names that address the credit feature in `track` (its `event_names`). */
   readonly eventNames: readonly string[];
-  readonly apiVersion: ApiVersion;
 }
 
 export interface RouteResult {

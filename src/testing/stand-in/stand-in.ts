@@ -291,7 +291,6 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       autoCreateCustomers: options.autoCreateCustomers === true,
       autoCompleteCheckout: options.autoCompleteCheckout === true,
       eventNames,
-      apiVersion: version.version,
     };
     const releases: Array<() => void> = [];
     try {

@@ -14,7 +14,7 @@ import { action, internalMutation, query, type ActionCtx } from './_generated/se
 import { autumn } from './autumn';
 import { credits } from './credits';
 import { callerOf } from './orgs';
-import { priceSource, tokenPools } from './schema';
+import { costFields, tokenPools } from './schema';
 
 /** The action ctx of a chat turn: `turnId` ties every step's cost (model, tools, embeddings) to the turn. */
 export type TurnCtx = ActionCtx & { readonly turnId?: string };
@@ -42,7 +42,12 @@ export const usageHandler = convexUsageHandler<TurnCtx>({
   },
 });
 
-function costRow(cost: ConvexChargeResult, threadId: string | undefined, turnId: string | undefined) {
+/** A cost of either meter (a 0.x step's result, a 1.x turn's record) as a `costs` row. */
+export function costRow(
+  cost: Pick<ConvexChargeResult, 'id' | 'model' | 'credits' | 'usd' | 'usage' | 'billed'> & { source: ConvexChargeResult['source'] | 'mixed' | 'estimate' },
+  threadId: string | undefined,
+  turnId?: string,
+) {
   return {
     threadId: threadId ?? '',
     ...(turnId ? { turnId } : {}),
@@ -71,17 +76,7 @@ function unbilledRow(charge: ConvexUnbilledCharge) {
 }
 
 export const saveCost = internalMutation({
-  args: {
-    threadId: v.string(),
-    turnId: v.optional(v.string()),
-    chargeId: v.string(),
-    model: v.union(v.string(), v.null()),
-    credits: v.number(),
-    usd: v.number(),
-    source: priceSource,
-    usage: tokenPools,
-    billed: v.boolean(),
-  },
+  args: costFields,
   handler: async (ctx, row) => {
     const caller = await callerOf(ctx);
     // No org means no Autumn customer either: the meter has already put the step in `unbilled`.

@@ -14,6 +14,20 @@ export const tokenPools = v.object({
 /** Where a cost came from (the kit's price sources; `mixed`/`estimate` only on the 1.x path's per-turn records). */
 export const priceSource = v.union(v.literal('gateway'), v.literal('token-rates'), v.literal('mixed'), v.literal('estimate'), v.null());
 
+/** A charged step as the `costs` table and `billing.saveCost` take it (the org is added from auth). */
+export const costFields = {
+  threadId: v.string(),
+  /** The chat turn (one `send`): its model, tool and embedding steps. */
+  turnId: v.optional(v.string()),
+  chargeId: v.string(),
+  model: v.union(v.string(), v.null()),
+  credits: v.number(),
+  usd: v.number(),
+  source: priceSource,
+  usage: tokenPools,
+  billed: v.boolean(),
+};
+
 export default defineSchema({
   /** An org is the Autumn customer, under its own `customerId` (Autumn's id alphabet: letters, digits, _ : -). */
   orgs: defineTable({ name: v.string(), customerId: v.string() }).index('by_customer', ['customerId']),
@@ -29,18 +43,9 @@ export default defineSchema({
    */
   costs: defineTable({
     orgId: v.id('orgs'),
-    threadId: v.string(),
-    /** The chat turn (one `send`): its model, tool and embedding steps. */
-    turnId: v.optional(v.string()),
+    ...costFields,
     /** The user message that started the turn, once the turn is done: the UI shows the turn's cost under it. */
     promptMessageId: v.optional(v.string()),
-    chargeId: v.string(),
-    model: v.union(v.string(), v.null()),
-    credits: v.number(),
-    usd: v.number(),
-    source: priceSource,
-    usage: tokenPools,
-    billed: v.boolean(),
   })
     .index('by_org_thread', ['orgId', 'threadId'])
     .index('by_turn', ['turnId']),

@@ -14,6 +14,7 @@ import { Autumn as AutumnV1 } from 'autumn-js-v1';
 import { ConvexError, v } from 'convex/values';
 import { internal } from './_generated/api';
 import { action, type ActionCtx } from './_generated/server';
+import { costRow } from './billing';
 import { chatAgent } from './chat';
 import { CHAT_MODEL, MAX_OUTPUT_TOKENS, credits } from './credits';
 
@@ -70,16 +71,7 @@ export const send = action({
         },
       );
       const cost = await held.settle();
-      await ctx.runMutation(internal.billing.saveCost, {
-        threadId,
-        chargeId: cost.id,
-        model: cost.model,
-        credits: cost.credits,
-        usd: cost.usd,
-        source: cost.source,
-        usage: { ...cost.usage },
-        billed: cost.billed,
-      });
+      await ctx.runMutation(internal.billing.saveCost, costRow(cost, threadId));
       return { text: result.text, cost };
     } catch (error) {
       // Steps that finished consumed tokens and are charged; with none, the hold is given back.

@@ -149,19 +149,21 @@ describe('AI SDK 7 callbacks', () => {
   });
 });
 
+/** One step as Convex Agent passes it to a usageHandler: $0.0025 for thread_9, run for user_1. */
+const args = (extra: Record<string, unknown> = {}) => ({
+  userId: 'user_1',
+  threadId: 'thread_9',
+  agentName: 'helper',
+  model: 'gpt-5-mini',
+  provider: 'openai',
+  usage: { inputTokens: 100, outputTokens: 50 },
+  providerMetadata: { gateway: { cost: '0.0025' } },
+  ...extra,
+});
+
 describe('Convex Agent usageHandler', () => {
   type Ctx = { orgOf: (userId: string | undefined) => string | null };
   const ctx: Ctx = { orgOf: (userId) => (userId === 'user_1' ? ORG : null) };
-  const args = (extra: Record<string, unknown> = {}) => ({
-    userId: 'user_1',
-    threadId: 'thread_9',
-    agentName: 'helper',
-    model: 'gpt-5-mini',
-    provider: 'openai',
-    usage: { inputTokens: 100, outputTokens: 50 },
-    providerMetadata: { gateway: { cost: '0.0025' } },
-    ...extra,
-  });
 
   it('charges each step to the org from the server side, with the thread id for usage per thread', async () => {
     env.standIn.seedCustomer(ORG, { remaining: 8000 });
@@ -226,16 +228,6 @@ describe('Convex Agent usageHandler', () => {
 
 describe('Convex Agent usageHandler with the @useautumn/convex (0.x) meter', () => {
   const ctx: V0Ctx = { org: ORG };
-  const args = (extra: Record<string, unknown> = {}) => ({
-    userId: 'user_1',
-    threadId: 'thread_9',
-    agentName: 'helper',
-    model: 'gpt-5-mini',
-    provider: 'openai',
-    usage: { inputTokens: 100, outputTokens: 50 },
-    providerMetadata: { gateway: { cost: '0.0025' } },
-    ...extra,
-  });
   const FAST = { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 };
   beforeEach(() => {
     vi.spyOn(console, 'log').mockImplementation(() => {}); // autumn-js 0.x logs every error answer

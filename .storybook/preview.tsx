@@ -14,7 +14,7 @@ const withTheme: Decorator = (Story, context) => {
     root.style.colorScheme = dark ? 'dark' : 'light';
   }, [dark]);
   return (
-    <div className="bg-background p-4 text-foreground">
+    <div className="bg-credits-background p-4 text-credits-foreground">
       <Story />
     </div>
   );

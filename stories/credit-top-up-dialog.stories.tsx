@@ -23,7 +23,7 @@ const meta = {
   },
   args: {
     children: (
-      <button type="button" className="rounded-md border border-border px-3 py-1.5 text-sm">
+      <button type="button" className="rounded-md border border-credits-border px-3 py-1.5 text-sm">
         Buy credits
       </button>
     ),

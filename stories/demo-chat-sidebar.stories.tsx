@@ -95,8 +95,8 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
   }
 
   return (
-    <div className="grid h-[34rem] w-[52rem] grid-cols-[17rem_1fr] overflow-hidden rounded-lg border border-border">
-      <aside aria-label="Credits" className="flex flex-col gap-4 border-r border-border bg-muted/40 p-4">
+    <div className="grid h-[34rem] w-[52rem] grid-cols-[17rem_1fr] overflow-hidden rounded-lg border border-credits-border">
+      <aside aria-label="Credits" className="flex flex-col gap-4 border-r border-credits-border bg-credits-muted/40 p-4">
         <CreditBalance />
         <LowCreditWarning size="compact" />
         <UsageBreakdown
@@ -116,12 +116,12 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
         <ol aria-label="Messages" className="flex flex-1 flex-col gap-3 overflow-y-auto p-4">
           {messages.map((message) => (
             <li key={message.id} data-role={message.role} className="flex flex-col gap-1 data-[role=user]:items-end">
-              <p className="max-w-[80%] rounded-lg bg-muted px-3 py-2 text-sm">{message.text}</p>
+              <p className="max-w-[80%] rounded-lg bg-credits-muted px-3 py-2 text-sm">{message.text}</p>
               {message.cost ? <MessageCostBadge size="sm" cost={message.cost} /> : null}
             </li>
           ))}
         </ol>
-        <form onSubmit={send} className="flex items-center gap-2 border-t border-border p-3">
+        <form onSubmit={send} className="flex items-center gap-2 border-t border-credits-border p-3">
           <label htmlFor="demo-message" className="sr-only">
             Message
           </label>
@@ -129,13 +129,13 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
             id="demo-message"
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
-            className="h-9 min-w-0 flex-1 rounded-md border border-border bg-background px-3 text-sm"
+            className="h-9 min-w-0 flex-1 rounded-md border border-credits-border bg-credits-background px-3 text-sm"
           />
           <CreditEstimate credits={ESTIMATE_CREDITS} size="sm" />
           <button
             type="submit"
             disabled={sending}
-            className="h-9 rounded-md bg-primary px-4 text-sm font-medium text-primary-foreground disabled:opacity-60"
+            className="h-9 rounded-md bg-credits-primary px-4 text-sm font-medium text-credits-primary-foreground disabled:opacity-60"
           >
             Send
           </button>

@@ -60,7 +60,7 @@ export const EstimatedVsActual: Story = {
     return (
       <div className="flex items-center gap-3">
         <MessageCostBadge {...args} locale={locale} cost={{ credits: 2, model: 'openai/gpt-5-mini', source: 'estimate' }} />
-        <span aria-hidden="true" className="text-muted-foreground">
+        <span aria-hidden="true" className="text-credits-muted-foreground">
           →
         </span>
         <MessageCostBadge {...args} locale={locale} cost={GATEWAY_COST} />

@@ -50,7 +50,7 @@ describe('CreditEstimateView', () => {
       const { container } = render(<CreditEstimateView credits={12.3} remaining={12.1} locale="en-US" />);
       expect(root()).toHaveAttribute('data-state', 'short');
       expect(screen.getByRole('status')).toHaveTextContent('Not enough credits: 0.2 more needed');
-      expect(root().className).toContain('data-[state=short]:text-destructive');
+      expect(root().className).toContain('data-[state=short]:text-credits-destructive');
       await expectNoAxeViolations(container);
     });
 

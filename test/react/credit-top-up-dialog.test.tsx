@@ -72,7 +72,7 @@ describe('CreditTopUpDialogView', () => {
     it('gives the package buttons the theme background and text colour, not the browser button face', () => {
       render(<CreditTopUpDialogView packages={PACKAGES} defaultOpen locale="en-US" />);
       for (const button of within(dialog()).getAllByRole('button', { name: /pack/ })) {
-        expect(button).toHaveClass('bg-background', 'text-foreground');
+        expect(button).toHaveClass('bg-credits-background', 'text-credits-foreground');
       }
     });
 

@@ -92,9 +92,9 @@ export interface CreditBalanceClassNames {
 
 export const creditBalanceVariants = cva(
   [
-    'group/credit-balance flex flex-col gap-2 rounded-lg border border-border bg-background text-foreground',
-    'data-[state=low]:border-warning/60 data-[state=empty]:border-destructive/60 data-[state=overage]:border-destructive/60',
-    'data-[state=error]:border-destructive/60',
+    'group/credit-balance flex flex-col gap-2 rounded-lg border border-credits-border bg-credits-background text-credits-foreground',
+    'data-[state=low]:border-credits-warning/60 data-[state=empty]:border-credits-destructive/60 data-[state=overage]:border-credits-destructive/60',
+    'data-[state=error]:border-credits-destructive/60',
   ],
   {
     variants: {
@@ -241,7 +241,7 @@ export function CreditBalanceView({
       {...props}
     >
       <div data-slot="credit-balance-header" className={cn('flex items-center justify-between gap-2', classNames?.header)}>
-        <span id={titleId} data-slot="credit-balance-title" className={cn('font-medium text-muted-foreground', classNames?.title)}>
+        <span id={titleId} data-slot="credit-balance-title" className={cn('font-medium text-credits-muted-foreground', classNames?.title)}>
           {title}
         </span>
         {shown.dataState === 'loading' || shown.dataState === 'error'
@@ -261,7 +261,7 @@ export function CreditBalanceView({
       {shown.dataState === 'loading' ? (
         <BalanceSkeleton labels={labels} classNames={classNames} />
       ) : shown.dataState === 'error' ? (
-        <div data-slot="credit-balance-error" role="alert" className="flex items-center justify-between gap-2 text-destructive">
+        <div data-slot="credit-balance-error" role="alert" className="flex items-center justify-between gap-2 text-credits-destructive">
           <span>{labels.error}</span>
           {onRetry ? (
             <button
@@ -293,8 +293,8 @@ function BalanceSkeleton({ labels, classNames }: { labels: CreditBalanceLabels; 
   return (
     <div data-slot="credit-balance-skeleton" className={cn('flex flex-col gap-2', classNames?.skeleton)}>
       <span className="sr-only">{labels.loading}</span>
-      <span aria-hidden="true" className="h-6 w-28 animate-pulse rounded bg-muted" />
-      <span aria-hidden="true" className="h-1.5 w-full animate-pulse rounded-full bg-muted" />
+      <span aria-hidden="true" className="h-6 w-28 animate-pulse rounded bg-credits-muted" />
+      <span aria-hidden="true" className="h-1.5 w-full animate-pulse rounded-full bg-credits-muted" />
     </div>
   );
 }
@@ -322,13 +322,13 @@ function BalanceBody({ shown, formatters, labels, classNames, title, onOpenBreak
       {state.unlimited ? null : (
         <>
           {' '}
-          <span data-slot="credit-balance-unit" className={cn('text-muted-foreground', classNames?.unit)}>
+          <span data-slot="credit-balance-unit" className={cn('text-credits-muted-foreground', classNames?.unit)}>
             {labels.unit}
           </span>
           {usd === null ? null : (
             <>
               {' '}
-              <span data-slot="credit-balance-worth" className={cn('text-muted-foreground tabular-nums', classNames?.worth)}>
+              <span data-slot="credit-balance-worth" className={cn('text-credits-muted-foreground tabular-nums', classNames?.worth)}>
                 {labels.worth(formatters.money(usd))}
               </span>
             </>
@@ -347,7 +347,7 @@ function BalanceBody({ shown, formatters, labels, classNames, title, onOpenBreak
       aria-haspopup={breakdown === undefined ? undefined : 'dialog'}
       className={cn(
         valueClass,
-        '-mx-1 rounded-md px-1 outline-none hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring',
+        '-mx-1 rounded-md px-1 outline-none hover:bg-credits-muted focus-visible:ring-2 focus-visible:ring-credits-ring',
       )}
       onClick={breakdown === undefined ? onOpenBreakdown : undefined}
     >
@@ -378,14 +378,14 @@ function BalanceBody({ shown, formatters, labels, classNames, title, onOpenBreak
           aria-valuemax={100}
           aria-valuenow={meterValue(percent)}
           aria-valuetext={labels.valueText(remainingText, totalText)}
-          className={cn('h-1.5 w-full overflow-hidden rounded-full bg-muted', classNames?.meter)}
+          className={cn('h-1.5 w-full overflow-hidden rounded-full bg-credits-muted', classNames?.meter)}
         >
           <div
             data-slot="credit-balance-indicator"
             className={cn(
-              'h-full rounded-full bg-primary transition-[width]',
-              'group-data-[state=low]/credit-balance:bg-warning group-data-[state=empty]/credit-balance:bg-destructive',
-              'group-data-[state=overage]/credit-balance:bg-destructive',
+              'h-full rounded-full bg-credits-primary transition-[width]',
+              'group-data-[state=low]/credit-balance:bg-credits-warning group-data-[state=empty]/credit-balance:bg-credits-destructive',
+              'group-data-[state=overage]/credit-balance:bg-credits-destructive',
               classNames?.indicator,
             )}
             style={{ width: `${percent}%` }}
@@ -419,7 +419,7 @@ function Details({
   return (
     <p
       data-slot="credit-balance-details"
-      className={cn('text-xs text-muted-foreground tabular-nums group-data-[size=compact]/credit-balance:hidden', className)}
+      className={cn('text-xs text-credits-muted-foreground tabular-nums group-data-[size=compact]/credit-balance:hidden', className)}
     >
       {parts.join(' · ')}
     </p>
@@ -452,12 +452,12 @@ function BreakdownDialog({
           data-slot="credit-balance-dialog"
           className={cn(
             'fixed top-1/2 left-1/2 z-50 grid max-h-[85vh] w-full max-w-md -translate-x-1/2 -translate-y-1/2 gap-3 overflow-y-auto',
-            'rounded-lg border border-border bg-background p-5 text-foreground shadow-lg outline-none',
+            'rounded-lg border border-credits-border bg-credits-background p-5 text-credits-foreground shadow-lg outline-none',
             className,
           )}
         >
           <DialogPrimitive.Title className="text-base font-semibold">{labels.breakdownTitle}</DialogPrimitive.Title>
-          <DialogPrimitive.Description className="text-sm text-muted-foreground">{labels.breakdownDescription}</DialogPrimitive.Description>
+          <DialogPrimitive.Description className="text-sm text-credits-muted-foreground">{labels.breakdownDescription}</DialogPrimitive.Description>
           {children}
           <DialogPrimitive.Close data-slot="credit-balance-close" className={cn(buttonVariants(), 'justify-self-end')}>
             {labels.close}

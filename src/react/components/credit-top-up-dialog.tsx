@@ -62,7 +62,7 @@ export interface CreditTopUpDialogClassNames {
 export const creditTopUpDialogVariants = cva(
   [
     'fixed top-1/2 left-1/2 z-50 grid max-h-[85vh] w-full -translate-x-1/2 -translate-y-1/2 gap-4 overflow-y-auto',
-    'rounded-lg border border-border bg-background p-5 text-foreground shadow-lg outline-none',
+    'rounded-lg border border-credits-border bg-credits-background p-5 text-credits-foreground shadow-lg outline-none',
   ],
   {
     variants: {
@@ -172,18 +172,18 @@ export function CreditTopUpDialogView({
             </DialogPrimitive.Title>
             <DialogPrimitive.Description
               data-slot="credit-top-up-dialog-description"
-              className={cn('text-sm text-muted-foreground', classNames?.description)}
+              className={cn('text-sm text-credits-muted-foreground', classNames?.description)}
             >
               {labels.description}
             </DialogPrimitive.Description>
           </div>
           {message ? (
-            <p data-slot="credit-top-up-dialog-message" className={cn('rounded-md bg-muted px-3 py-2 text-sm', classNames?.message)}>
+            <p data-slot="credit-top-up-dialog-message" className={cn('rounded-md bg-credits-muted px-3 py-2 text-sm', classNames?.message)}>
               {message}
             </p>
           ) : null}
           {packages.length === 0 ? (
-            <p className="text-sm text-muted-foreground">{labels.empty}</p>
+            <p className="text-sm text-credits-muted-foreground">{labels.empty}</p>
           ) : (
             <ul data-slot="credit-top-up-dialog-list" aria-busy={busy || undefined} className={cn('grid gap-2', classNames?.list)}>
               {packages.map((pkg) => (
@@ -253,8 +253,8 @@ function PackageButton({
       className={cn(
         // An explicit background and colour: the kit ships no preflight, and a bare <button> gets the browser's grey
         // button face and black text (which the muted line fails contrast on, and which is wrong in dark mode).
-        'group/package flex w-full items-center justify-between gap-3 rounded-md border border-border bg-background px-3 py-2.5 text-left text-foreground transition-colors outline-none',
-        'hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring data-[selected]:border-primary',
+        'group/package flex w-full items-center justify-between gap-3 rounded-md border border-credits-border bg-credits-background px-3 py-2.5 text-left text-credits-foreground transition-colors outline-none',
+        'hover:bg-credits-muted focus-visible:ring-2 focus-visible:ring-credits-ring data-[selected]:border-credits-primary',
         'disabled:cursor-not-allowed disabled:opacity-60',
         className,
       )}
@@ -262,11 +262,11 @@ function PackageButton({
       <span className="grid">
         <span className="font-medium">{pkg.label}</span>{' '}
         {/* Muted on the background; full colour on the hover's muted background, where muted text is under 4.5:1. */}
-        <span className="text-xs text-muted-foreground tabular-nums group-hover/package:text-foreground">{labels.credits(credits)}</span>
+        <span className="text-xs text-credits-muted-foreground tabular-nums group-hover/package:text-credits-foreground">{labels.credits(credits)}</span>
         {pkg.description ? (
           <>
             {' '}
-            <span className="text-xs text-muted-foreground group-hover/package:text-foreground">{pkg.description}</span>
+            <span className="text-xs text-credits-muted-foreground group-hover/package:text-credits-foreground">{pkg.description}</span>
           </>
         ) : null}
       </span>{' '}
@@ -295,7 +295,7 @@ function StatusLine({
       <div
         data-slot="credit-top-up-dialog-error"
         role="alert"
-        className={cn('flex items-center justify-between gap-2 rounded-md border border-destructive/50 px-3 py-2 text-sm text-destructive', classNames?.error)}
+        className={cn('flex items-center justify-between gap-2 rounded-md border border-credits-destructive/50 px-3 py-2 text-sm text-credits-destructive', classNames?.error)}
       >
         <span id={id}>{errorText(error, labels.failed)}</span>
         {retry ? (
@@ -310,7 +310,7 @@ function StatusLine({
     status === 'pending' ? labels.pending : status === 'redirecting' ? labels.redirecting : status === 'succeeded' ? labels.succeeded : '';
   // Always rendered, so screen readers announce the changes of one live region.
   return (
-    <p id={id} data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-muted-foreground', classNames?.status)}>
+    <p id={id} data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-credits-muted-foreground', classNames?.status)}>
       {text}
     </p>
   );

@@ -42,7 +42,7 @@ export interface MessageCostBadgeTooltipProps {
 function DetailRow({ label, value, className }: { label: string; value: string; className?: string | undefined }) {
   return (
     <div data-slot="message-cost-badge-row" className={cn('flex items-baseline justify-between gap-4', className)}>
-      <dt className="text-muted-foreground">{label}</dt>
+      <dt className="text-credits-muted-foreground">{label}</dt>
       <dd className="font-medium tabular-nums">{value}</dd>
     </div>
   );
@@ -109,13 +109,13 @@ export function MessageCostBadgeTooltip({ trigger, side, classNames, ...details 
             sideOffset={TOOLTIP_OFFSET_PX}
             collisionPadding={TOOLTIP_OFFSET_PX}
             className={cn(
-              'z-50 min-w-44 rounded-md border border-border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-md',
+              'z-50 min-w-44 rounded-md border border-credits-border bg-credits-popover px-3 py-2 text-xs text-credits-popover-foreground shadow-md',
               'origin-(--radix-tooltip-content-transform-origin)',
               classNames?.content,
             )}
           >
             <BadgeDetails {...details} classNames={classNames} />
-            <TooltipPrimitive.Arrow data-slot="message-cost-badge-arrow" className={cn('fill-popover', classNames?.arrow)} />
+            <TooltipPrimitive.Arrow data-slot="message-cost-badge-arrow" className={cn('fill-credits-popover', classNames?.arrow)} />
           </TooltipPrimitive.Content>
         </TooltipPrimitive.Portal>
       </TooltipPrimitive.Root>

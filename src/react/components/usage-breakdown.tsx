@@ -216,7 +216,7 @@ export interface UsageBreakdownClassNames {
   readonly skeleton?: string;
 }
 
-export const usageBreakdownVariants = cva('flex flex-col gap-2 text-foreground', {
+export const usageBreakdownVariants = cva('flex flex-col gap-2 text-credits-foreground', {
   variants: {
     size: {
       compact: 'gap-1.5 text-xs',
@@ -289,7 +289,7 @@ export function UsageBreakdownView({
       </p>
 
       {state === 'error' ? (
-        <div data-slot="usage-breakdown-error" role="alert" className={cn('flex items-center justify-between gap-2 text-destructive', classNames?.error)}>
+        <div data-slot="usage-breakdown-error" role="alert" className={cn('flex items-center justify-between gap-2 text-credits-destructive', classNames?.error)}>
           <span>{labels.error}</span>
           {onRetry ? (
             <button type="button" data-slot="usage-breakdown-retry" className={cn(buttonVariants(), classNames?.retry)} onClick={onRetry}>
@@ -304,15 +304,15 @@ export function UsageBreakdownView({
           <span className="sr-only">{labels.loading}</span>
           {Array.from({ length: SKELETON_ROWS }, (_, index) => (
             <div key={index} aria-hidden="true" className="flex flex-col gap-1">
-              <div className="h-3 w-24 animate-pulse rounded bg-muted" />
-              <div className="h-2 animate-pulse rounded-full bg-muted" style={{ width: `${SKELETON_WIDTHS[index] ?? 50}%` }} />
+              <div className="h-3 w-24 animate-pulse rounded bg-credits-muted" />
+              <div className="h-2 animate-pulse rounded-full bg-credits-muted" style={{ width: `${SKELETON_WIDTHS[index] ?? 50}%` }} />
             </div>
           ))}
         </div>
       ) : null}
 
       {state === 'empty' ? (
-        <p data-slot="usage-breakdown-empty" className={cn('text-muted-foreground', classNames?.empty)}>
+        <p data-slot="usage-breakdown-empty" className={cn('text-credits-muted-foreground', classNames?.empty)}>
           {labels.empty}
         </p>
       ) : null}
@@ -334,10 +334,10 @@ export function UsageBreakdownView({
                     <span data-slot="usage-breakdown-label" title={name} className={cn('min-w-0 truncate', classNames?.label)}>
                       {name}
                     </span>{' '}
-                    <span data-slot="usage-breakdown-value" className={cn('shrink-0 tabular-nums text-muted-foreground', classNames?.value)}>
+                    <span data-slot="usage-breakdown-value" className={cn('shrink-0 tabular-nums text-credits-muted-foreground', classNames?.value)}>
                       {row.credits === null ? '—' : `${formatters.credits(row.credits)} ${labels.unit}`}
                       {showPrice && row.usd !== null ? ` · ${formatters.money(row.usd)}` : null}{' '}
-                      <span data-slot="usage-breakdown-percent" className={cn('font-medium text-foreground', classNames?.percent)}>
+                      <span data-slot="usage-breakdown-percent" className={cn('font-medium text-credits-foreground', classNames?.percent)}>
                         {percent}
                       </span>
                     </span>
@@ -345,12 +345,12 @@ export function UsageBreakdownView({
                   <div
                     data-slot="usage-breakdown-track"
                     aria-hidden="true"
-                    className={cn('h-2 overflow-hidden rounded-full bg-muted', classNames?.track)}
+                    className={cn('h-2 overflow-hidden rounded-full bg-credits-muted', classNames?.track)}
                   >
                     <div
                       data-slot="usage-breakdown-bar"
                       data-other={row.grouped > 0 ? '' : undefined}
-                      className={cn('h-full rounded-full bg-primary data-other:bg-muted-foreground/50', classNames?.bar)}
+                      className={cn('h-full rounded-full bg-credits-primary data-other:bg-credits-muted-foreground/50', classNames?.bar)}
                       style={{ width: `${row.percent}%` }}
                     />
                   </div>
@@ -358,7 +358,7 @@ export function UsageBreakdownView({
               );
             })}
           </ol>
-          <p data-slot="usage-breakdown-total" className={cn('flex justify-between gap-3 border-t border-border pt-2 font-medium tabular-nums', classNames?.total)}>
+          <p data-slot="usage-breakdown-total" className={cn('flex justify-between gap-3 border-t border-credits-border pt-2 font-medium tabular-nums', classNames?.total)}>
             <span>{labels.total}</span>{' '}
             <span>{`${formatters.credits(summary.total)} ${labels.unit}`}</span>
           </p>

@@ -8,15 +8,15 @@ import { cva } from 'class-variance-authority';
 export const buttonVariants = /*#__PURE__*/ cva(
   [
     'inline-flex shrink-0 items-center justify-center rounded-md font-medium transition-colors outline-none',
-    'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
+    'focus-visible:ring-2 focus-visible:ring-credits-ring focus-visible:ring-offset-1 focus-visible:ring-offset-credits-background',
     'disabled:pointer-events-none disabled:opacity-50',
   ],
   {
     variants: {
       variant: {
-        primary: 'bg-primary text-primary-foreground hover:bg-primary/90',
-        outline: 'border border-border bg-background text-foreground hover:bg-muted',
-        ghost: 'bg-transparent text-muted-foreground hover:bg-muted hover:text-foreground',
+        primary: 'bg-credits-primary text-credits-primary-foreground hover:bg-credits-primary/90',
+        outline: 'border border-credits-border bg-credits-background text-credits-foreground hover:bg-credits-muted',
+        ghost: 'bg-transparent text-credits-muted-foreground hover:bg-credits-muted hover:text-credits-foreground',
       },
       size: {
         sm: 'h-7 px-2.5 text-xs',

@@ -9,41 +9,89 @@
  */
 export * from './core/index.js';
 
-export {
-  CreditsContext,
-  useCredits,
-  useOptionalCredits,
-  type CreditsContextValue,
-  type TopUpResult,
-  type TopUpState,
-  type TopUpStatus,
-} from './react/credits-context.js';
+// Client modules ('use client'): they contribute components, hooks and contexts only — a value exported through one
+// is a client reference on the server, so everything else comes from the directive-free modules further down.
+export { CreditsContext, useCredits, useOptionalCredits, type CreditsContextValue, type TopUpResult, type TopUpState, type TopUpStatus } from './react/credits-context.js';
 export {
   CreditsProvider,
-  IDLE_TOP_UP_STATE,
   type CreditsProviderBaseProps,
   type CreditsProviderProps,
   type ExternalCreditsProviderProps,
   type ExternalTopUpOutcome,
   type NavigateFunction,
 } from './react/credits-provider.js';
-export {
-  CreditsFormatContext,
-  CreditsFormatProvider,
-  resolveCreditsFormat,
-  useCreditsFormat,
-  type CreditsFormat,
-  type CreditsFormatOptions,
-  type CreditsFormatProviderProps,
-} from './react/lib/credits-format.js';
+export { CreditsFormatContext, CreditsFormatProvider, useCreditsFormat, type CreditsFormatProviderProps } from './react/lib/credits-format.js';
 export * from './react/insufficient-credits.js';
-
 export * from './react/components/credit-balance.js';
 export * from './react/components/credit-top-up-dialog.js';
 export * from './react/components/low-credit-warning.js';
 export * from './react/components/message-cost-badge.js';
 export * from './react/components/credit-estimate.js';
 export * from './react/components/usage-breakdown.js';
+
+// Directive-free: callable from a Server Component or a Route Handler (issue 13).
+export { IDLE_TOP_UP_STATE } from './react/shared/top-up.js';
+export { resolveCreditsFormat, type CreditsFormat, type CreditsFormatOptions } from './react/shared/credits-format.js';
+export {
+  DEFAULT_INSUFFICIENT_CREDITS_MESSAGE,
+  INSUFFICIENT_CREDITS_STATUS,
+  isInsufficientCreditsError,
+  parseInsufficientCredits,
+  readInsufficientCredits,
+  type InsufficientCredits,
+  type InsufficientCreditsBody,
+  type InsufficientCreditsMessage,
+} from './react/lib/insufficient-credits.js';
+export {
+  DEFAULT_CREDIT_BALANCE_LABELS,
+  creditBalanceState,
+  creditBalanceVariants,
+  type CreditBalanceClassNames,
+  type CreditBalanceLabels,
+  type CreditBalanceState,
+} from './react/shared/credit-balance.js';
+export {
+  DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS,
+  creditTopUpDialogVariants,
+  type CreditTopUpDialogClassNames,
+  type CreditTopUpDialogLabels,
+} from './react/shared/credit-top-up-dialog.js';
+export {
+  DEFAULT_LOW_CREDIT_WARNING_LABELS,
+  lowCreditWarningLevel,
+  lowCreditWarningVariants,
+  type LowCreditWarningClassNames,
+  type LowCreditWarningLabels,
+  type LowCreditWarningLevel,
+} from './react/shared/low-credit-warning.js';
+export { DEFAULT_MESSAGE_COST_BADGE_LABELS, type MessageCostBadgeLabels } from './react/components/message-cost-badge-labels.js';
+export { messageCostBadgeVariants, type MessageCostBadgeClassNames } from './react/shared/message-cost-badge.js';
+export {
+  DEFAULT_CREDIT_ESTIMATE_LABELS,
+  affordability,
+  creditEstimateVariants,
+  type Affordability,
+  type CreditEstimateClassNames,
+  type CreditEstimateLabels,
+  type CreditEstimateState,
+} from './react/shared/credit-estimate.js';
+export {
+  AUTUMN_EVENT_LAG_MS,
+  DEFAULT_USAGE_BREAKDOWN_LABELS,
+  usageBreakdownRows,
+  usageBreakdownState,
+  usageBreakdownVariants,
+  withPendingUsage,
+  type UsageBreakdownClassNames,
+  type UsageBreakdownData,
+  type UsageBreakdownItem,
+  type UsageBreakdownLabels,
+  type UsageBreakdownPending,
+  type UsageBreakdownRow,
+  type UsageBreakdownState,
+  type UsageBreakdownSummary,
+} from './react/shared/usage-breakdown.js'
+;
 export {
   messageCostState,
   resolveMessageCost,

@@ -23,6 +23,7 @@ import {
   type TopUpState,
 } from './credits-context.js';
 import { CreditsFormatProvider } from './lib/credits-format.js';
+import { IDLE_TOP_UP_STATE } from './shared/top-up.js';
 import { sameContent } from './lib/same-content.js';
 
 /** What an external `onTopUp` may answer: a `TopUpResult`, `{ url }` to send the browser to checkout, or nothing (done in place). */
@@ -66,9 +67,6 @@ export interface ExternalCreditsProviderProps extends CreditsProviderBaseProps {
 }
 
 export type CreditsProviderProps = ExternalCreditsProviderProps;
-
-/** The state of no top-up yet. */
-export const IDLE_TOP_UP_STATE: TopUpState = Object.freeze({ status: 'idle', packageId: null, error: null });
 
 /**
  * Provides the balance, the config and the credit actions to `useCredits()` and the connected components, and the
@@ -284,7 +282,7 @@ function useLatest<T>(value: T): React.RefObject<T> {
 }
 
 /** Credits of an `applyUsage` argument, exactly rounded to the config's places; null when it is not a valid amount. */
-export function usageCredits(cost: unknown, creditDecimals: number): number | null {
+function usageCredits(cost: unknown, creditDecimals: number): number | null {
   const raw = typeof cost === 'object' && cost !== null && 'credits' in cost ? (cost as { credits: unknown }).credits : cost;
   if (typeof raw !== 'number' && typeof raw !== 'string') return null;
   try {

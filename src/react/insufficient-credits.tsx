@@ -9,22 +9,12 @@ import * as React from 'react';
 import { useCredits } from './credits-context.js';
 import { CreditTopUpDialog, type CreditTopUpDialogProps } from './components/credit-top-up-dialog.js';
 import { useCreditsFormat } from './lib/credits-format.js';
-import { parseInsufficientCredits, type InsufficientCredits } from './lib/insufficient-credits.js';
-
-export {
-  INSUFFICIENT_CREDITS_STATUS,
-  isInsufficientCreditsError,
+import {
+  DEFAULT_INSUFFICIENT_CREDITS_MESSAGE,
   parseInsufficientCredits,
-  readInsufficientCredits,
   type InsufficientCredits,
-  type InsufficientCreditsBody,
+  type InsufficientCreditsMessage,
 } from './lib/insufficient-credits.js';
-
-/** The line above the packages; `available` is null when the server did not say. */
-export type InsufficientCreditsMessage = (needed: string, available: string | null) => string;
-
-export const DEFAULT_INSUFFICIENT_CREDITS_MESSAGE: InsufficientCreditsMessage = (needed, available) =>
-  available === null ? `This message needs ${needed} credits.` : `This message needs ${needed} credits; you have ${available}.`;
 
 /** Shown for a number the server did not send readably (never NaN). */
 const UNKNOWN_AMOUNT = '—';

@@ -76,6 +76,18 @@ describe("'use client' per module (issue 13: entries that respect React Server C
     for (const chunk of client) expect({ file: chunk.fileName, directive: USE_CLIENT.test(chunk.code) }).toEqual({ file: chunk.fileName, directive: true });
   });
 
+  it('a client module exports components, hooks and contexts only: every other value (labels, variants, pure helpers) comes from a directive-free module', () => {
+    // On the server every export of a 'use client' module is a client reference: a plain function or constant there
+    // would throw when a Server Component called it. The one exception runs in the browser only by design.
+    const BROWSER_ONLY = new Set(['preloadMessageCostBadgeTooltip']);
+    const client = [...chunks.values()].filter((chunk) => USE_CLIENT.test(chunk.code));
+    expect(client.length).toBeGreaterThan(8);
+    const plainValues = client.flatMap((chunk) =>
+      chunk.exports.filter((name) => !/^use[A-Z]/.test(name) && !/^[A-Z][a-z]/.test(name) && !BROWSER_ONLY.has(name)).map((name) => `${chunk.fileName}: ${name}`),
+    );
+    expect(plainValues).toEqual([]);
+  });
+
   it('is on no entry and no module without React: the core (config, money, customer, formatters) stays callable on the server', () => {
     expect(USE_CLIENT.test(chunks.get('index.js')!.code)).toBe(false);
     expect(USE_CLIENT.test(chunks.get('autumn.js')!.code)).toBe(false);

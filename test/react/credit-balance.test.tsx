@@ -3,7 +3,8 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { normalizeCustomer } from '../../src/core/customer.js';
-import { CreditBalance, CreditBalanceView, creditBalanceState } from '../../src/react/components/credit-balance.js';
+import { CreditBalance, CreditBalanceView } from '../../src/react/components/credit-balance.js';
+import { creditBalanceState } from '../../src/react/shared/credit-balance.js';
 import { CreditsTestProvider } from '../../src/testing/credits-test-provider.js';
 import { expectNoAxeViolations } from './axe.js';
 

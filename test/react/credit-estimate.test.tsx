@@ -7,9 +7,9 @@ import { normalizeCustomer } from '../../src/core/customer.js';
 import {
   CreditEstimate,
   CreditEstimateView,
-  affordability,
   useCanAfford,
 } from '../../src/react/components/credit-estimate.js';
+import { affordability } from '../../src/react/shared/credit-estimate.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
 import { expectNoAxeViolations } from './axe.js';
 

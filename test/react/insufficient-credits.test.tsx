@@ -7,11 +7,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { InsufficientCreditsError } from '../../src/server/errors.js';
 import {
   InsufficientCreditsPrompt,
-  isInsufficientCreditsError,
-  parseInsufficientCredits,
-  readInsufficientCredits,
   useInsufficientCreditsPrompt,
 } from '../../src/react/insufficient-credits.js';
+import { isInsufficientCreditsError, parseInsufficientCredits, readInsufficientCredits } from '../../src/react/lib/insufficient-credits.js';
 import { CreditsTestProvider } from '../../src/testing/credits-test-provider.js';
 import { expectNoAxeViolations } from './axe.js';
 

@@ -4,7 +4,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { CreditState } from '../../src/core/customer.js';
 import { normalizeCustomer } from '../../src/core/customer.js';
-import { LowCreditWarning, LowCreditWarningView, lowCreditWarningLevel } from '../../src/react/components/low-credit-warning.js';
+import { LowCreditWarning, LowCreditWarningView } from '../../src/react/components/low-credit-warning.js';
+import { lowCreditWarningLevel } from '../../src/react/shared/low-credit-warning.js';
 import { CreditsTestProvider } from '../../src/testing/credits-test-provider.js';
 import { expectNoAxeViolations } from './axe.js';
 

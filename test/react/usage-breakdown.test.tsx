@@ -5,10 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   UsageBreakdown,
   UsageBreakdownView,
-  usageBreakdownRows,
-  withPendingUsage,
-  type UsageBreakdownItem,
 } from '../../src/react/components/usage-breakdown.js';
+import { usageBreakdownRows, withPendingUsage, type UsageBreakdownItem } from '../../src/react/shared/usage-breakdown.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
 import { CreditsFormatProvider } from '../../src/react/lib/credits-format.js';
 import { expectNoAxeViolations } from './axe.js';

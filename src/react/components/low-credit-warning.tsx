@@ -16,59 +16,10 @@ import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
 import { CreditTopUpDialog } from './credit-top-up-dialog.js';
-
-/** The levels a warning is shown for. */
-export type LowCreditWarningLevel = 'low' | 'empty' | 'overage';
+import { DEFAULT_LOW_CREDIT_WARNING_LABELS, lowCreditWarningLevel, lowCreditWarningVariants, type LowCreditWarningClassNames, type LowCreditWarningLabels } from '../shared/low-credit-warning.js';
 
 /** How bad a level is: a dismissed warning comes back when this grows. */
 const SEVERITY: Readonly<Record<CreditLevel, number>> = { ok: 0, unlimited: 0, low: 1, empty: 2, overage: 2 };
-
-/** The warning level for a balance, or null when no warning is due (pure). */
-export function lowCreditWarningLevel(state: Pick<CreditState, 'status' | 'level'>): LowCreditWarningLevel | null {
-  if (state.status !== 'ready') return null;
-  return state.level === 'low' || state.level === 'empty' || state.level === 'overage' ? state.level : null;
-}
-
-export interface LowCreditWarningLabels {
-  readonly low: (remaining: string) => string;
-  readonly empty: string;
-  readonly overage: (overage: string) => string;
-  readonly topUp: string;
-  readonly dismiss: string;
-}
-
-export const DEFAULT_LOW_CREDIT_WARNING_LABELS: LowCreditWarningLabels = Object.freeze({
-  low: (remaining: string) => `Your credits are running low: ${remaining} left.`,
-  empty: 'You are out of credits. Top up to keep going.',
-  overage: (overage: string) => `Your credits are used up; ${overage} credits so far are billed as overage.`,
-  topUp: 'Top up',
-  dismiss: 'Dismiss',
-});
-
-export interface LowCreditWarningClassNames {
-  readonly message?: string;
-  readonly actions?: string;
-  readonly topUp?: string;
-  readonly dismiss?: string;
-}
-
-export const lowCreditWarningVariants = cva(
-  [
-    'flex flex-wrap items-center justify-between gap-2 rounded-lg border px-3 py-2 text-sm',
-    'data-[state=low]:border-warning/60 data-[state=low]:bg-warning/10',
-    'data-[state=empty]:border-destructive/60 data-[state=empty]:bg-destructive/10',
-    'data-[state=overage]:border-destructive/60 data-[state=overage]:bg-destructive/10',
-  ],
-  {
-    variants: {
-      size: {
-        compact: 'px-2 py-1.5 text-xs',
-        default: '',
-      },
-    },
-    defaultVariants: { size: 'default' },
-  },
-);
 
 export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'children'> &
   VariantProps<typeof lowCreditWarningVariants> & {

@@ -13,7 +13,7 @@ import { getFormatters } from '../../core/format.js';
 import { cn } from '../lib/cn.js';
 import { withLabels } from '../lib/labels.js';
 import { messageCostUsd, tokenBreakdown, type MessageCostAmounts } from '../lib/message-cost.js';
-import type { MessageCostBadgeClassNames } from './message-cost-badge.js';
+import type { MessageCostBadgeClassNames } from '../shared/message-cost-badge.js';
 import { DEFAULT_MESSAGE_COST_BADGE_LABELS, type MessageCostBadgeLabels } from './message-cost-badge-labels.js';
 
 /** Hover delay before the tooltip opens: long enough that moving the pointer across a chat opens none. */

@@ -23,6 +23,7 @@ import { useInheritedCreditsFormat } from '../lib/credits-format.js';
 import { propsEqual } from '../lib/same-content.js';
 import { MESSAGE_COST_BADGE_TRIGGER_LABELS, type MessageCostBadgeLabels, type MessageCostBadgeTriggerLabels } from './message-cost-badge-labels.js';
 import { messageUsage, resolveMessageAmounts, type MessageCostAmounts, type MessageCostInput } from '../lib/message-cost.js';
+import { messageCostBadgeVariants, type MessageCostBadgeClassNames } from '../shared/message-cost-badge.js';
 
 type TooltipComponent = typeof import('./message-cost-badge-tooltip.js').MessageCostBadgeTooltip;
 
@@ -52,40 +53,6 @@ export function preloadMessageCostBadgeTooltip(): Promise<boolean> {
     () => false,
   );
 }
-
-export {
-  DEFAULT_MESSAGE_COST_BADGE_LABELS,
-  type MessageCostBadgeLabels,
-} from './message-cost-badge-labels.js';
-
-export interface MessageCostBadgeClassNames {
-  readonly prefix?: string;
-  readonly value?: string;
-  readonly unit?: string;
-  readonly content?: string;
-  readonly title?: string;
-  readonly details?: string;
-  readonly row?: string;
-  readonly arrow?: string;
-}
-
-export const messageCostBadgeVariants = cva(
-  [
-    'inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-md border border-border bg-transparent font-medium tabular-nums',
-    'text-muted-foreground transition-colors outline-none hover:bg-muted hover:text-foreground',
-    'focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1 focus-visible:ring-offset-background',
-    'data-[state=estimate]:border-dashed data-[state=unknown]:opacity-70',
-  ],
-  {
-    variants: {
-      size: {
-        sm: 'h-5 px-1.5 text-[0.6875rem]',
-        default: 'h-6 px-2 text-xs',
-      },
-    },
-    defaultVariants: { size: 'default' },
-  },
-);
 
 export type MessageCostBadgeViewProps = Omit<React.ComponentPropsWithoutRef<'button'>, 'children'> &
   MessageCostInput &

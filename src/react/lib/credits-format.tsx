@@ -8,37 +8,10 @@
  * provider the components fall back to `defaultCreditsConfig` and the runtime locale.
  */
 import * as React from 'react';
-import { defaultCreditsConfig, type CreditsConfig } from '../../core/config.js';
-import { getFormatters, type CreditFormatters } from '../../core/format.js';
-
-export interface CreditsFormat {
-  readonly config: CreditsConfig;
-  /** BCP 47 tag; undefined means the runtime's default. */
-  readonly locale: string | undefined;
-  /** ISO 4217 code money is shown in (the config's currency unless overridden). */
-  readonly currency: string;
-  readonly formatters: CreditFormatters;
-}
-
-/** Where locale/currency/config come from, most specific first: component props, then this context, then defaults. */
-export interface CreditsFormatOptions {
-  readonly config?: CreditsConfig | undefined;
-  readonly locale?: string | undefined;
-  readonly currency?: string | undefined;
-}
+import { resolveCreditsFormat, type CreditsFormat, type CreditsFormatOptions } from '../shared/credits-format.js';
 
 export const CreditsFormatContext = React.createContext<CreditsFormat | null>(null);
 CreditsFormatContext.displayName = 'CreditsFormatContext';
-
-/** The format for explicit options, the same object for the same options (formatters come from the core cache). */
-export function resolveCreditsFormat(options: CreditsFormatOptions = {}, inherited: CreditsFormat | null = null): CreditsFormat {
-  const config = options.config ?? inherited?.config ?? defaultCreditsConfig;
-  const locale = options.locale ?? inherited?.locale;
-  const currency = options.currency ?? inherited?.currency ?? config.currency;
-  if (inherited && inherited.config === config && inherited.locale === locale && inherited.currency === currency) return inherited;
-  const formatters = getFormatters(locale, currency);
-  return { config, locale, currency: formatters.currency, formatters };
-}
 
 export type CreditsFormatProviderProps = CreditsFormatOptions & { children?: React.ReactNode };
 

@@ -91,3 +91,9 @@ export async function readInsufficientCredits(response: Response): Promise<Insuf
     return null;
   }
 }
+
+/** The line above the packages; `available` is null when the server did not say. */
+export type InsufficientCreditsMessage = (needed: string, available: string | null) => string;
+
+export const DEFAULT_INSUFFICIENT_CREDITS_MESSAGE: InsufficientCreditsMessage = (needed, available) =>
+  available === null ? `This message needs ${needed} credits.` : `This message needs ${needed} credits; you have ${available}.`;

@@ -1,0 +1,92 @@
+/**
+ * No `'use client'` (issue 13): what `CreditEstimate` computes without React — affordability, its labels and variants — callable from a Server
+ * Component or a Route Handler through the root entry.
+ */
+import { cva } from 'class-variance-authority';
+import { canAfford as poolCanAfford, type CreditState } from '../../core/customer.js';
+import { subtractCredits } from '../../core/money.js';
+import { displayAmount } from '../lib/amounts.js';
+
+/** `affordable` / `short` when both the estimate and the balance are known, else `unknown`. */
+export type CreditEstimateState = 'affordable' | 'short' | 'unknown';
+
+/** Whether a send of `credits` can go through, and by how much the balance falls short. */
+export interface Affordability {
+  readonly state: CreditEstimateState;
+  /**
+   * False only when the balance is known not to cover the estimate. Unknown (loading, an error, an unreadable
+   * estimate) counts as affordable: the server's reservation is the real check, so the UI does not block on a guess.
+   */
+  readonly canAfford: boolean;
+  /** Credits missing, exact; 0 unless `state` is `short`. */
+  readonly shortBy: number;
+}
+
+export const UNKNOWN_AFFORDABILITY: Affordability = Object.freeze({ state: 'unknown', canAfford: true, shortBy: 0 });
+
+/**
+ * Affordability of `credits` against a balance (a pure function). `balance` null means the balance is not known.
+ * Uses the core `canAfford`: unlimited and overage-allowed pools can always pay.
+ */
+export function affordability(
+  credits: unknown,
+  balance: Pick<CreditState, 'remaining' | 'unlimited' | 'overageAllowed'> | null,
+): Affordability {
+  const needed = displayAmount(credits);
+  if (needed === null || balance === null) return UNKNOWN_AFFORDABILITY;
+  if (poolCanAfford(balance, needed)) return { state: 'affordable', canAfford: true, shortBy: 0 };
+  return { state: 'short', canAfford: false, shortBy: safeShortBy(needed, balance.remaining) };
+}
+
+function safeShortBy(needed: number, remaining: number): number {
+  try {
+    return Math.max(0, subtractCredits(needed, Math.max(0, remaining)));
+  } catch {
+    // Beyond exact micro-credits (astronomic input): a float difference is good enough to display.
+    return Math.max(0, needed - Math.max(0, remaining));
+  }
+}
+
+export interface CreditEstimateLabels {
+  /** Before the amount: "Est. cost". */
+  readonly label: string;
+  /** After the amount: "12 credits". */
+  readonly unit: string;
+  /**
+   * Shown (and announced) when the balance does not cover the estimate: "Not enough credits: 4 more needed", or
+   * without an amount when the shortfall is not known.
+   */
+  readonly short: (shortBy: string | null) => string;
+  /** Read instead of "—" when there is no valid estimate. */
+  readonly unknown: string;
+}
+
+export const DEFAULT_CREDIT_ESTIMATE_LABELS: CreditEstimateLabels = Object.freeze({
+  label: 'Est. cost',
+  unit: 'credits',
+  short: (shortBy: string | null) => (shortBy === null ? 'Not enough credits' : `Not enough credits: ${shortBy} more needed`),
+  unknown: 'unknown',
+});
+
+export interface CreditEstimateClassNames {
+  readonly label?: string;
+  readonly value?: string;
+  readonly unit?: string;
+  readonly status?: string;
+}
+
+export const creditEstimateVariants = cva(
+  [
+    'inline-flex flex-wrap items-baseline gap-x-1.5 gap-y-0.5 text-credits-muted-foreground tabular-nums',
+    'data-[state=short]:text-credits-destructive',
+  ],
+  {
+    variants: {
+      size: {
+        sm: 'text-xs',
+        default: 'text-sm',
+      },
+    },
+    defaultVariants: { size: 'default' },
+  },
+);

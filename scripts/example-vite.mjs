@@ -1,0 +1,405 @@
+#!/usr/bin/env node
+/**
+ * The two Vite examples (issue 13), each a real app installed from the kit as it would be published:
+ *
+ * - examples/vite-tailwind: Vite + React + Tailwind v4 with shadcn/ui's theme variables, the kit's styles through
+ *   `@import "autumn-ai-credits/tailwind.css";`;
+ * - examples/vite-css: Vite + React without Tailwind, `import 'autumn-ai-credits/styles.css'`.
+ *
+ * Both: autumn-js's `<AutumnProvider>` + the kit's `AutumnCreditsProvider`, a credits sidebar and a chat, and a small
+ * Node server (their `server.js`: dist/, autumn-js's `autumnHandler` at /api/autumn/*, /api/chat metered through
+ * `autumn-ai-credits/server`).
+ *
+ * 1. packs the kit once (`npm run build` first unless `--no-build`) into `.artifacts/autumn-ai-credits.tgz`;
+ * 2. per app: `npm ci` from its lock file (the kit checked byte for byte against the tarball), `tsc --noEmit` and
+ *    `vite build`, then the kit's Autumn stand-in (dist/testing.js) on 127.0.0.1 and the app's server on a free port
+ *    with AUTUMN_URL pointing at it;
+ * 3. drives it in Debian's Chromium (playwright-core, executablePath; nothing downloaded):
+ *    - the balance is shown as the kit's formatter prints it; no low warning at 20.5% of the grant;
+ *    - Send: /api/chat reserves and settles a $0.0123 gateway cost; the stand-in's balance drops by exactly the
+ *      badge's amount, and the shown balance is the new one; the low warning appears (under 20%);
+ *    - the badge's details open on the first hover (one `hover()`, no other mouse move);
+ *    - computed styles: the meter's indicator is painted and sized, the kit's buttons are filled, no list markers and
+ *      no browser-default margins in the kit's parts (the portalled top-up dialog too), the badge is not stretched;
+ *    - a top-up: CreditTopUpDialog → Autumn attach → the stand-in's checkout URL (which completes the payment and
+ *      returns to the app) → the stand-in and the page both show 40,000 credits more;
+ *    - with touch emulation (`hasTouch`, `isMobile`), a tap on a badge opens its details;
+ *    - zero console errors, zero page errors, no 4xx/5xx responses;
+ *    - screenshots to .artifacts/example-<app>-{light,dialog,dark,touch}.png (light with the badge's details open).
+ *
+ * The type check (`tsc --noEmit`, strict) runs in the background beside the build and the browser; its verdict is the
+ * app's last check.
+ *
+ * Every check of an app runs even when an earlier one failed (unless it depends on it); the script lists them all
+ * and exits 1 if any failed. Usage: node scripts/example-vite.mjs [--no-build] [--only vite-css|vite-tailwind]
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { installExample, packKit, ROOT, run } from './lib/example-kit.mjs';
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, '.artifacts');
+const CUSTOMER_ID = 'user_1';
+const FREE_GRANT = 8000;
+const START_BALANCE = 1640; // 20.5% of the free plan's 8,000: not low yet; one message takes it under 20%
+const GATEWAY_COST = '0.0123'; // what the examples' server.js settles per message
+const TOP_UP_CREDITS = 40_000;
+const KIT_PARTS = ['credit-', 'low-credit-', 'message-cost-', 'usage-breakdown-'];
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const APPS = ['vite-tailwind', 'vite-css'].filter((name) => only === null || name === only);
+const started = Date.now();
+
+/** `run`, with the command's output in the error when it fails (tsc prints its errors on stdout). */
+function runQuiet(command, args, cwd) {
+  try {
+    return run(command, args, cwd, { quiet: true });
+  } catch (error) {
+    throw new Error(`${args.slice(0, 2).map((arg) => arg.split('/').pop()).join(' ')} failed:\n${String(error.stdout ?? '').trim() || error.message}`);
+  }
+}
+
+/** A command in the background: resolves when it exits 0, rejects with its output otherwise. */
+function runAsync(command, args, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(String(chunk)));
+    child.stderr.on('data', (chunk) => output.push(String(chunk)));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args[0].split('/').pop()} exited with ${code}:\n${output.join('').trim()}`))));
+  });
+}
+
+function log(message) {
+  console.log(`example-vite: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+/** Starts `node server.js` in `dir`; resolves once it answers. */
+async function startServer(dir, env) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const output = [];
+  const child = spawn(process.execPath, ['server.js'], { cwd: dir, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (chunk) => output.push(String(chunk)));
+  child.stderr.on('data', (chunk) => output.push(String(chunk)));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server.js exited with ${child.exitCode}:\n${output.join('')}`);
+    if (await fetch(`${base}/`).then((response) => response.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`server.js did not answer within 15 s:\n${output.join('')}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return { base, child, output };
+}
+
+async function stop(child) {
+  if (!child || child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((done) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      done();
+    }, 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}
+
+/** Records console errors, page errors and 4xx/5xx responses of a page. */
+function watch(page, errors) {
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()} (${message.location().url})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+  });
+}
+
+/**
+ * Computed-style facts about the kit's parts under `rootSelector` (in the page): what a missing stylesheet, a
+ * missing preflight or a stretched layout would get wrong. Returns a list of problems.
+ */
+function styleProblems(page, rootSelector) {
+  return page.evaluate(
+    ([rootSelector, prefixes]) => {
+      const problems = [];
+      const kit = prefixes.map((prefix) => `[data-slot^="${prefix}"]`).join(', ');
+      const transparent = (color) => color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(color);
+      const describe = (element) => `${element.tagName.toLowerCase()}${element.dataset.slot ? `[data-slot=${element.dataset.slot}]` : ''}${element.textContent ? ` "${element.textContent.trim().slice(0, 30)}"` : ''}`;
+      const roots = [...document.querySelectorAll(rootSelector)];
+      if (roots.length === 0) return [`nothing matches ${rootSelector}`];
+      for (const root of roots) {
+        const inKit = [root, ...root.querySelectorAll('*')].filter((element) => element.closest(kit));
+        for (const element of inKit) {
+          const style = getComputedStyle(element);
+          const tag = element.tagName.toLowerCase();
+          // A margin or padding the kit asked for (a Tailwind class) is fine; the browser's defaults are not.
+          const classes = typeof element.className === 'string' ? element.className : '';
+          if (['h2', 'h3', 'p', 'ul', 'ol', 'li'].includes(tag)) {
+            const margins = [style.marginTop, style.marginRight, style.marginBottom, style.marginLeft];
+            if (margins.some((margin) => margin !== '0px') && !/(^|\s)-?m[trblxyse]?-/.test(classes)) problems.push(`${describe(element)} has the browser's margins (${margins.join(' ')})`);
+          }
+          if (['ul', 'ol'].includes(tag) && style.paddingLeft !== '0px' && !/(^|\s)p[lxs]?-/.test(classes)) problems.push(`${describe(element)} has the browser's list padding (${style.paddingLeft})`);
+          if (['ul', 'ol', 'li'].includes(tag) && style.listStyleType !== 'none') problems.push(`${describe(element)} has list markers (list-style-type ${style.listStyleType})`);
+          if (tag === 'button' && /top-up$|retry$|-package$/.test(element.dataset.slot ?? '') && transparent(style.backgroundColor)) {
+            problems.push(`${describe(element)} is not filled (background ${style.backgroundColor})`);
+          }
+          if (tag === 'button' && style.borderStyle === 'outset') problems.push(`${describe(element)} has the browser's outset button border`);
+        }
+      }
+      return problems;
+    },
+    [rootSelector, KIT_PARTS],
+  );
+}
+
+/** One app end to end. Returns the list of checks, each `{ name, ok, detail }`. */
+async function runApp(name, { files, kit, startAutumnStandIn, chromium }) {
+  const dir = join(ROOT, 'examples', name);
+  const checks = [];
+  const check = async (label, body) => {
+    try {
+      const detail = await body();
+      checks.push({ name: label, ok: true, detail });
+      log(`${name}: ok   ${label}${detail ? ` — ${detail}` : ''}`);
+      return true;
+    } catch (error) {
+      checks.push({ name: label, ok: false, detail: error instanceof Error ? error.message : String(error) });
+      log(`${name}: FAIL ${label} — ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  };
+  const fail = (message) => {
+    throw new Error(message);
+  };
+  let standIn;
+  let server;
+  let browser;
+  try {
+    const t0 = Date.now();
+    installExample(dir, files, (message) => log(`${name}: ${message}`));
+    log(`${name}: npm ci (its autumn-ai-credits is the tarball just packed)`);
+    // The type check runs beside the build and the browser (its verdict is taken at the end).
+    const typecheck = runAsync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], dir);
+    typecheck.catch(() => {}); // reported by its check below, even when the run stops early
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    const built = await check('vite build', () => {
+      const output = runQuiet(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], dir);
+      return output.trim() || undefined;
+    });
+    if (!built) {
+      await check('tsc --noEmit (strict)', () => typecheck);
+      return { checks, ms: Date.now() - t0 };
+    }
+
+    standIn = await startAutumnStandIn();
+    standIn.seedCustomer(CUSTOMER_ID, { name: 'Ada', remaining: START_BALANCE });
+    server = await startServer(dir, { AUTUMN_URL: standIn.url, AUTUMN_SECRET_KEY: standIn.secretKey, DEMO_CUSTOMER_ID: CUSTOMER_ID });
+    log(`${name}: server.js on ${server.base}, the stand-in on ${standIn.url}`);
+
+    const credits = kit.defineCredits();
+    const en = kit.getFormatters('en-US', credits.currency);
+    const perMessage = kit.usdToCredits(GATEWAY_COST, credits);
+    const remaining = () => standIn.balance(CUSTOMER_ID).remaining;
+    const errors = [];
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 720 } });
+    const page = await context.newPage();
+    watch(page, errors);
+    await page.goto(server.base, { waitUntil: 'load' });
+    const amount = page.locator('aside [data-slot="credit-balance-amount"]');
+    const showsBalance = (credits) =>
+      page
+        .waitForFunction(([selector, text]) => document.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim().startsWith(text), ['aside [data-slot="credit-balance-amount"]', en.credits(credits)], { timeout: 10_000 })
+        .catch(async () => fail(`the balance reads "${(await amount.innerText().catch(() => '?')).trim()}", expected ${en.credits(credits)}`));
+
+    // 1. The balance as the kit's formatter prints it, and no warning yet.
+    await check('the balance is shown', async () => {
+      await showsBalance(START_BALANCE);
+      const meter = await page.locator('aside [role="meter"]').getAttribute('aria-valuetext');
+      const expected = `${en.credits(START_BALANCE)} of ${en.credits(FREE_GRANT)} credits left`;
+      if (meter !== expected) fail(`the meter reads "${meter}", expected "${expected}"`);
+      if ((await page.locator('[data-slot="low-credit-warning"]').count()) > 0) fail('the low warning shows at 20.5%');
+      return `"${(await amount.innerText()).replace(/\s+/g, ' ').trim()}", meter "${meter}"`;
+    });
+
+    // 2. A chat call: reserved and settled on the server; stand-in, badge and shown balance agree.
+    const chatted = await check('a chat call settles; the balance drops by exactly the badge', async () => {
+      const before = remaining();
+      const [chat] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/chat')), page.getByRole('button', { name: 'Send' }).click()]);
+      if (chat.status() !== 200) fail(`/api/chat answered ${chat.status()}: ${await chat.text()}`);
+      const { cost } = await chat.json();
+      if (cost.credits !== perMessage || cost.billed !== true || cost.source !== 'gateway') fail(`/api/chat settled ${JSON.stringify(cost)}, expected ${perMessage} credits billed from the gateway cost`);
+      const after = remaining();
+      const dropped = kit.subtractCredits(before, after, credits.creditDecimals);
+      const badge = page.locator('[data-slot="message-cost-badge-value"]').last();
+      await badge.waitFor({ timeout: 10_000 });
+      const badgeText = (await badge.innerText()).trim();
+      if (dropped !== perMessage) fail(`the stand-in's balance dropped by ${dropped} (${before} → ${after}), the call cost ${perMessage}`);
+      if (badgeText !== en.credits(dropped)) fail(`the badge reads "${badgeText}", the balance dropped by ${en.credits(dropped)}`);
+      await showsBalance(after);
+      return `$${GATEWAY_COST} = ${perMessage} credits: stand-in ${before} → ${after}, badge "${badgeText}", shown "${(await amount.innerText()).replace(/\s+/g, ' ').trim()}"`;
+    });
+
+    // 3. Under 20% of the grant: the warning.
+    await check('the low warning appears under 20%', async () => {
+      const share = remaining() / FREE_GRANT;
+      if (!(share < 0.2)) fail(`the balance is ${(share * 100).toFixed(2)}% of the grant: not under 20%`);
+      const warning = page.locator('[data-slot="low-credit-warning"]');
+      await warning.waitFor({ timeout: 10_000 });
+      const state = await page.locator('[data-slot="credit-balance"]').first().getAttribute('data-state');
+      if (state !== 'low') fail(`CreditBalance's data-state is ${state}, expected low`);
+      return `${(share * 100).toFixed(2)}% left: "${(await warning.innerText()).replace(/\s+/g, ' ').trim()}"`;
+    });
+
+    // 5a. The badge's details on the first hover: one hover(), no other mouse move.
+    if (chatted) {
+      await check("the badge's details open on the first hover", async () => {
+        const badge = page.locator('[data-slot="message-cost-badge"]').last();
+        await badge.hover();
+        const content = page.locator('[data-slot="message-cost-badge-content"]');
+        await content.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => fail('no details 5 s after the first hover (the pointer stayed on the badge)'));
+        return `"${(await content.first().innerText()).replace(/\s+/g, ' ').trim().slice(0, 60)}…"`;
+      });
+    }
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(ARTIFACTS, `example-${name}-light.png`) });
+    await page.mouse.move(1, 1);
+    await page.keyboard.press('Escape');
+
+    // 6. Computed styles in the page, then in the portalled top-up dialog.
+    await check('computed styles: meter painted, buttons filled, no list markers or browser margins, badge not stretched', async () => {
+      const facts = await page.evaluate(() => {
+        const box = (element) => element?.getBoundingClientRect();
+        const indicator = document.querySelector('aside [data-slot="credit-balance-indicator"]');
+        const badge = [...document.querySelectorAll('[data-slot="message-cost-badge"]')].pop();
+        return {
+          indicator: indicator ? { background: getComputedStyle(indicator).backgroundColor, width: box(indicator).width, height: box(indicator).height } : null,
+          badge: badge ? { width: box(badge).width, container: box(badge.parentElement).width } : null,
+        };
+      });
+      const problems = await styleProblems(page, 'body');
+      if (!facts.indicator) problems.push('no [data-slot=credit-balance-indicator]');
+      else if (/^rgba\(.*,\s*0\)$|^transparent$/.test(facts.indicator.background) || !(facts.indicator.width > 0) || !(facts.indicator.height > 0)) problems.push(`the meter's indicator is not painted: ${JSON.stringify(facts.indicator)}`);
+      if (facts.badge && facts.badge.width > facts.badge.container * 0.6) problems.push(`the badge is stretched: ${facts.badge.width}px of its container's ${facts.badge.container}px`);
+      if (problems.length > 0) fail(problems.join('; '));
+      return `indicator ${facts.indicator.background} ${facts.indicator.width.toFixed(0)}×${facts.indicator.height.toFixed(0)} px, badge ${facts.badge?.width.toFixed(0)} of ${facts.badge?.container.toFixed(0)} px`;
+    });
+    const dialog = page.locator('[data-slot="credit-top-up-dialog"]');
+    const opened = await check('the top-up dialog opens from CreditBalance', async () => {
+      await page.locator('aside [data-slot="credit-balance-top-up"]').click();
+      await dialog.waitFor({ timeout: 5_000 });
+    });
+    if (opened) {
+      await check('computed styles in the top-up dialog (portalled)', async () => {
+        const problems = await styleProblems(page, '[data-slot="credit-top-up-dialog"]');
+        if (problems.length > 0) fail(problems.join('; '));
+      });
+      await page.screenshot({ path: join(ARTIFACTS, `example-${name}-dialog.png`) });
+
+      // 4. The top-up: attach → the stand-in's checkout URL (it completes the payment, then 303s back to the app).
+      await check(`a top-up through the stand-in's checkout adds ${en.credits(TOP_UP_CREDITS)}`, async () => {
+        const before = remaining();
+        const checkoutRequest = page.waitForRequest((request) => request.url().startsWith(`${standIn.url}/checkout/`), { timeout: 10_000 });
+        const back = page.waitForResponse((response) => response.url() === `${server.base}/` && response.request().isNavigationRequest(), { timeout: 10_000 });
+        await dialog.locator('[data-slot="credit-top-up-dialog-package"]').first().click();
+        await checkoutRequest.catch(() => fail('the browser never went to the stand-in\'s checkout URL'));
+        await back.catch(() => fail('the checkout did not return to the app'));
+        await page.waitForLoadState('load');
+        const [checkout] = standIn.checkouts();
+        if (!checkout || checkout.status !== 'completed') fail(`the stand-in's checkout is ${JSON.stringify(checkout)}`);
+        const after = remaining();
+        if (kit.subtractCredits(after, before, credits.creditDecimals) !== TOP_UP_CREDITS) fail(`the stand-in's balance went ${before} → ${after}, not +${TOP_UP_CREDITS}`);
+        await showsBalance(after);
+        if ((await page.locator('[data-slot="low-credit-warning"]').count()) > 0) fail('the low warning still shows after the top-up');
+        return `checkout ${checkout.planId} completed, stand-in ${before} → ${after}, shown "${(await amount.innerText()).replace(/\s+/g, ' ').trim()}"`;
+      });
+    }
+
+    // Dark: one more message after the top-up, then the app's toggle (`.dark` on <html>).
+    await check('dark mode (the app toggle puts .dark on <html>)', async () => {
+      const [chat] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/chat')), page.getByRole('button', { name: 'Send' }).click()]);
+      if (chat.status() !== 200) fail(`/api/chat answered ${chat.status()} after the top-up`);
+      await page.locator('[data-slot="message-cost-badge"]').first().waitFor();
+      await page.getByRole('button', { name: 'Dark mode' }).click();
+      const colors = await page.evaluate(() => ({ dark: document.documentElement.classList.contains('dark'), balance: getComputedStyle(document.querySelector('[data-slot="credit-balance"]')).color }));
+      if (!colors.dark) fail('<html> has no .dark class');
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(ARTIFACTS, `example-${name}-dark.png`) });
+      return `balance text ${colors.balance}`;
+    });
+
+    // 5b. Touch: a tap opens the badge's details.
+    const touch = await browser.newContext({ locale: 'en-US', hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
+    const phone = await touch.newPage();
+    watch(phone, errors);
+    await phone.goto(server.base, { waitUntil: 'load' });
+    await check("the badge's details open on a tap (touch emulation)", async () => {
+      const [chat] = await Promise.all([phone.waitForResponse((response) => response.url().endsWith('/api/chat')), phone.getByRole('button', { name: 'Send' }).tap()]);
+      if (chat.status() !== 200) fail(`/api/chat answered ${chat.status()}`);
+      const badge = phone.locator('[data-slot="message-cost-badge"]').last();
+      await badge.waitFor();
+      await badge.tap();
+      const content = phone.locator('[data-slot="message-cost-badge-content"]');
+      await content.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => fail('no details 5 s after a tap on the badge'));
+      await phone.screenshot({ path: join(ARTIFACTS, `example-${name}-touch.png`) });
+    });
+
+    // 7. Nothing went wrong on the way.
+    await page.waitForTimeout(200);
+    await check('zero console errors, page errors and 4xx/5xx responses', () => {
+      if (errors.length > 0) fail(errors.join('\n    '));
+    });
+    await check('tsc --noEmit (strict)', () => typecheck);
+    return { checks, ms: Date.now() - t0 };
+  } catch (error) {
+    checks.push({ name: 'run', ok: false, detail: error instanceof Error ? error.message : String(error) });
+    log(`${name}: FAIL ${error instanceof Error ? error.message : String(error)}`);
+    return { checks, ms: 0 };
+  } finally {
+    await browser?.close().catch(() => {});
+    await stop(server?.child);
+    await standIn?.close().catch(() => {});
+  }
+}
+
+let failed = false;
+try {
+  const { filename, files } = packKit(log);
+  log(`packed ${filename} → .artifacts/autumn-ai-credits.tgz (${files.length} dist files)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const kit = await import(pathToFileURL(join(ROOT, 'dist/index.js')).href);
+  const { startAutumnStandIn } = await import(pathToFileURL(join(ROOT, 'dist/testing.js')).href);
+  const { chromium } = await import('playwright-core');
+  const results = [];
+  for (const name of APPS) results.push({ name, ...(await runApp(name, { files, kit, startAutumnStandIn, chromium })) });
+  console.log('');
+  for (const { name, checks, ms } of results) {
+    const bad = checks.filter((item) => !item.ok);
+    console.log(`example-vite: examples/${name}: ${checks.length - bad.length}/${checks.length} checks passed${ms ? ` in ${(ms / 1000).toFixed(1)} s` : ''}`);
+    for (const item of bad) console.log(`  FAIL ${item.name}: ${item.detail}`);
+    if (bad.length > 0) failed = true;
+  }
+  log(failed ? 'FAILED' : 'OK: both Vite examples built from the packed kit and passed every check in Chromium');
+} catch (error) {
+  failed = true;
+  log(`FAILED: ${error instanceof Error ? error.stack : String(error)}`);
+}
+process.exitCode = failed ? 1 : 0;

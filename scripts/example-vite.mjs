@@ -38,7 +38,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { installExample, packKit, ROOT, run } from './lib/example-kit.mjs';
+import { packKit, ROOT, run } from './lib/example-kit.mjs';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, '.artifacts');
@@ -85,7 +85,7 @@ async function freePort() {
   return port;
 }
 
-/** Starts `node server.js` in `dir`; resolves once it answers. */
+/** Starts `node server.js` in `dir`; resolves once it listens (it reads dist/ per request: the build may still run). */
 async function startServer(dir, env) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -93,11 +93,11 @@ async function startServer(dir, env) {
   const child = spawn(process.execPath, ['server.js'], { cwd: dir, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk) => output.push(String(chunk)));
   child.stderr.on('data', (chunk) => output.push(String(chunk)));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server.js exited with ${child.exitCode}:\n${output.join('')}`);
-    if (await fetch(`${base}/`).then((response) => response.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`server.js did not answer within 15 s:\n${output.join('')}`);
+    if (await fetch(`${base}/`).then(() => true, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`server.js did not answer within 30 s:\n${output.join('')}`);
     await new Promise((done) => setTimeout(done, 100));
   }
   return { base, child, output };
@@ -114,6 +114,26 @@ async function stop(child) {
     child.once('exit', () => {
       clearTimeout(timer);
       done();
+    });
+  });
+}
+
+/** installExample() for examples/<name> in a child process, so both apps install at once. */
+function installInChild(name, files) {
+  const code = `import { installExample } from ${JSON.stringify(pathToFileURL(join(ROOT, 'scripts/lib/example-kit.mjs')).href)};
+installExample(${JSON.stringify(join(ROOT, 'examples', name))}, ${JSON.stringify(files)}, (message) => console.log(message));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(String(chunk)));
+    child.stderr.on('data', (chunk) => output.push(String(chunk)));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const text = output.join('').replace(/^\s*added \d+ packages.*$/gm, '').trim();
+      if (code === 0) {
+        if (text) log(`${name}: ${text}`);
+        resolve();
+      } else reject(new Error(`npm ci in examples/${name} failed:\n${text}`));
     });
   });
 }
@@ -168,7 +188,7 @@ function styleProblems(page, rootSelector) {
 }
 
 /** One app end to end. Returns the list of checks, each `{ name, ok, detail }`. */
-async function runApp(name, { files, kit, startAutumnStandIn, chromium }) {
+async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
   const dir = join(ROOT, 'examples', name);
   const checks = [];
   const check = async (label, body) => {
@@ -188,17 +208,25 @@ async function runApp(name, { files, kit, startAutumnStandIn, chromium }) {
   };
   let standIn;
   let server;
+  let serving;
   let browser;
   try {
     const t0 = Date.now();
-    installExample(dir, files, (message) => log(`${name}: ${message}`));
+    await installed;
     log(`${name}: npm ci (its autumn-ai-credits is the tarball just packed)`);
+    // The stand-in and server.js start while Vite builds.
+    serving = (async () => {
+      standIn = await startAutumnStandIn();
+      standIn.seedCustomer(CUSTOMER_ID, { name: 'Ada', remaining: START_BALANCE });
+      server = await startServer(dir, { AUTUMN_URL: standIn.url, AUTUMN_SECRET_KEY: standIn.secretKey, DEMO_CUSTOMER_ID: CUSTOMER_ID });
+    })();
+    serving.catch(() => {}); // awaited below
     // The type check runs beside the build and the browser (its verdict is taken at the end).
     const typecheck = runAsync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], dir);
     typecheck.catch(() => {}); // reported by its check below, even when the run stops early
     rmSync(join(dir, 'dist'), { recursive: true, force: true });
     const built = await check('vite build', () => {
-      const output = runQuiet(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], dir);
+      const output = runQuiet(process.execPath, [join(dir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], dir);
       return output.trim() || undefined;
     });
     if (!built) {
@@ -206,9 +234,7 @@ async function runApp(name, { files, kit, startAutumnStandIn, chromium }) {
       return { checks, ms: Date.now() - t0 };
     }
 
-    standIn = await startAutumnStandIn();
-    standIn.seedCustomer(CUSTOMER_ID, { name: 'Ada', remaining: START_BALANCE });
-    server = await startServer(dir, { AUTUMN_URL: standIn.url, AUTUMN_SECRET_KEY: standIn.secretKey, DEMO_CUSTOMER_ID: CUSTOMER_ID });
+    await serving;
     log(`${name}: server.js on ${server.base}, the stand-in on ${standIn.url}`);
 
     const credits = kit.defineCredits();
@@ -375,6 +401,7 @@ async function runApp(name, { files, kit, startAutumnStandIn, chromium }) {
     return { checks, ms: 0 };
   } finally {
     await browser?.close().catch(() => {});
+    await serving?.catch(() => {});
     await stop(server?.child);
     await standIn?.close().catch(() => {});
   }
@@ -389,7 +416,10 @@ try {
   const { startAutumnStandIn } = await import(pathToFileURL(join(ROOT, 'dist/testing.js')).href);
   const { chromium } = await import('playwright-core');
   const results = [];
-  for (const name of APPS) results.push({ name, ...(await runApp(name, { files, kit, startAutumnStandIn, chromium })) });
+  // Both apps' npm ci at once (child processes), then one app at a time in the browser.
+  const installs = APPS.map((name) => installInChild(name, files));
+  for (const promise of installs) promise.catch(() => {}); // awaited by runApp
+  for (const [index, name] of APPS.entries()) results.push({ name, ...(await runApp(name, { installed: installs[index], kit, startAutumnStandIn, chromium })) });
   console.log('');
   for (const { name, checks, ms } of results) {
     const bad = checks.filter((item) => !item.ok);

@@ -18,6 +18,9 @@
  * and formatters it reaches (5.27 KB measured alone); an app on autumn-js/react loads both entries, which share those
  * modules: the "React entry + autumn entry" row (17.87 KB measured, +0.48 KB over the React entry alone). Both guards
  * are today's figures.
+ * The "React entry + autumn entry" guard moved once on purpose, 17.9 → 17.95 KB (17.88 → 17.93 measured; the React
+ * entry alone 17.41 → 17.46): the kit's colour classes are namespaced (`bg-credits-primary`, issue 13) so they never
+ * collide with a Tailwind app's own `bg-primary`: 74 class tokens, 8 characters longer each.
  */
 /** The goals of issue 6, in KB: printed by `npm run bench` against the measured figures. */
 const GOALS = { reactEntry: 10, messageCostBadge: 2.5 };
@@ -53,7 +56,7 @@ module.exports = Object.assign([
   { name: 'MessageCostBadge alone, with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '13 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge after the first hover (+ tooltip chunk), with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '36 KB' },
   { name: 'Autumn entry (autumn-ai-credits/autumn), own code', path: 'dist/autumn.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.3 KB' },
-  { name: 'React entry + autumn entry, own code', path: ['dist/index.js', 'dist/autumn.js'], import: { 'dist/index.js': '*', 'dist/autumn.js': '{ AutumnCreditsProvider }' }, gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.9 KB', ...INITIAL_ONLY },
+  { name: 'React entry + autumn entry, own code', path: ['dist/index.js', 'dist/autumn.js'], import: { 'dist/index.js': '*', 'dist/autumn.js': '{ AutumnCreditsProvider }' }, gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.95 KB', ...INITIAL_ONLY },
   // Moved on purpose, 12 → 13.6 KB (8.8 → 13.5 KB measured): the exactly-once protocol of issue 12 — the kit's own
   // Autumn client (deadlines, no fail-open, keyed charges), the write-ahead outbox and its Redis adapter, and the
   // fixes its fault tests found. Server code: never in a browser bundle.

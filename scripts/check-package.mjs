@@ -23,8 +23,8 @@ try {
   const tarball = join(out, packed[0].filename);
   console.log(`check:package: ${packed[0].filename}, ${packed[0].files.length} files, ${(packed[0].size / 1024).toFixed(1)} KB packed`);
   run(bin('publint'), ['run', tarball, '--strict']);
-  // styles.css is a stylesheet, not a module with types: attw would report it as unresolvable.
-  run(bin('attw'), [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './styles.css']);
+  // The stylesheets are not modules with types: attw would report them as unresolvable.
+  run(bin('attw'), [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './styles.css', './tailwind.css']);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

@@ -41,6 +41,8 @@ describe('the package entries', () => {
       ]),
     );
     expect(pkg.exports['./styles.css']).toBe('./dist/styles.css');
+    // For Tailwind v4 apps: `@import "autumn-ai-credits/tailwind.css";` after `@import "tailwindcss";`.
+    expect(pkg.exports['./tailwind.css']).toBe('./dist/tailwind.css');
   });
 
   it('declares only stylesheets as side effects, so unused components are tree-shaken', () => {

@@ -254,7 +254,7 @@ function StatusLine({
     status === 'pending' ? labels.pending : status === 'redirecting' ? labels.redirecting : status === 'succeeded' ? labels.succeeded : '';
   // Always rendered, so screen readers announce the changes of one live region.
   return (
-    <p id={id} data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-credits-muted-foreground', classNames?.status)}>
+    <p id={id} data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-credits-muted-foreground empty:absolute', classNames?.status)}>
       {text}
     </p>
   );

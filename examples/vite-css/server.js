@@ -33,7 +33,7 @@ async function chat(/** @type {Request} */ request) {
       customerId: customerIdOf(request),
       model: MODEL,
       prompt: message,
-      maxOutputTokens: 1024,
+      maxOutputTokens: 4096, // the reply below stays within it
       properties: { thread_id: 'demo' }, // usage per thread, for UsageBreakdown
     });
   } catch (error) {

@@ -108,6 +108,8 @@ for (const name of COMPONENTS) {
   }
 }
 const css = readFileSync(join(DIST, 'styles.css'));
+/** Tailwind v4 apps compile this one themselves: its own size, before the classes it makes the app generate. */
+const tailwindCss = readFileSync(join(DIST, 'tailwind.css'));
 console.log('bench: sizes done');
 
 // ---------------------------------------------------------------------------------------------- 2+3. Chromium
@@ -408,6 +410,12 @@ out; "with dependencies" leaves only the peers (React, React DOM, autumn-js, msw
 |---|---:|---:|
 ${sizeRows.map(([label, own, withDeps]) => `| ${label} | ${kb(own.gzip)} | ${kb(withDeps.gzip)} |`).join('\n')}
 | \`autumn-ai-credits/styles.css\` | ${kb(gzipSync(css, { level: 9 }).length)} (${kb(css.length)} raw) | |
+| \`autumn-ai-credits/tailwind.css\` (source for the app's Tailwind) | ${kb(gzipSync(tailwindCss, { level: 9 }).length)} (${kb(tailwindCss.length)} raw) | |
+
+Stylesheets (issue 13), gzip level 9: \`styles.css\` went from 3.39 kB (16.08 kB raw) to 3.55 kB (18.11 kB raw) with the
+kit's scoped reset (lists, margins, headings, buttons, box-sizing, the badge's width) and the namespaced colour classes;
+\`tailwind.css\` is new, 2.08 kB (8.12 kB raw), and adds to a Tailwind app's CSS the kit's variables, its reset and those of its classes the app does not
+already generate. The JS grew by the namespacing alone: 74 class tokens 8 characters longer, +0.05 kB on the React entry.
 
 Goals of issue 6 (own code): React entry ≤ ${GOALS.reactEntry} kB — ${budget(sizeRows[0][1].gzip, GOALS.reactEntry)}; \`MessageCostBadge\` alone
 ≤ ${GOALS.messageCostBadge} kB — ${budget(sizeRows.find(([label]) => label.includes('MessageCostBadge'))?.[1].gzip ?? 0, GOALS.messageCostBadge)}. \`npm run size\` (in CI) guards today's

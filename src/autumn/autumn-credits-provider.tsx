@@ -36,6 +36,7 @@ export function AutumnCreditsProvider({
   config = defaultCreditsConfig,
   locale,
   currency,
+  timeZone,
   navigate,
   successUrl,
   children,
@@ -74,7 +75,7 @@ export function AutumnCreditsProvider({
     navigate,
   });
   return (
-    <ProvideCredits value={value} config={config} locale={locale} currency={currency}>
+    <ProvideCredits value={value} config={config} locale={locale} currency={currency} timeZone={timeZone}>
       {children}
     </ProvideCredits>
   );

@@ -1,25 +1,42 @@
 /**
- * Formatting through `Intl.NumberFormat`, with the locale and currency as parameters (never a hard-coded
- * "en-US") and the formatters built once per locale/currency pair: rendering a thousand cost badges creates no
- * new `Intl` objects.
+ * Formatting through `Intl.NumberFormat`, with the locale, currency and time zone as parameters and the formatters
+ * built once per combination: rendering a thousand cost badges creates no new `Intl` objects.
+ *
+ * **Deterministic by default (issue 13).** Without a locale the formatters use `en-US`, and dates are shown in
+ * `UTC` — never the runtime's own locale or zone, which differ between a server and a browser and would make
+ * server-rendered HTML disagree with the client's (a hydration error). Pass `locale` and `timeZone` to show the
+ * user's own (the provider's props; in a browser-only app, `navigator.language` and
+ * `Intl.DateTimeFormat().resolvedOptions().timeZone`).
+ *
+ * **One rounding rule for credits**, in every component (balance, badge, estimate, warning, breakdown): at most two
+ * decimal places, rounded half away from zero, trailing zeros dropped (2,450.8 · 49.2 · 0.62); a positive amount
+ * under 0.01 reads "<0.01", never 0. So a balance of 2,500 that pays a 49.2-credit message shows 2,450.8. Money keeps
+ * three significant digits below one unit ($0.0123, $0.00016), cents above. Token counts are exact (1,536).
  */
 
 export interface CreditFormatters {
   readonly locale: string;
   readonly currency: string;
-  /** 61,234 · 12.5 · 0.618 — whole credits above 100, two places above 1, three significant digits below. */
+  /** IANA zone dates are shown in. */
+  readonly timeZone: string;
+  /** 61,234.57 · 49.2 · 0.62 · <0.01 — at most two decimal places at every magnitude (the one rounding rule). */
   credits(value: number): string;
   /** 61K · 1.2M — for tight spaces. */
   creditsCompact(value: number): string;
-  /** $12.00 · $0.0015 — sub-cent amounts keep two significant digits instead of showing $0.00. */
+  /** $12.00 · $0.31 · $0.0123 · $0.00016 — below one unit, three significant digits (never a 19% rounding). */
   money(value: number): string;
   /** 18% · 0.5% — clamped to 0..100. */
   percent(value: number): string;
-  /** 1.2K tokens. */
+  /** 1,536 — exact (a breakdown is where exact counts matter). */
   tokens(value: number): string;
-  /** A date like "Dec 1" in the locale. */
+  /** A date like "Dec 1" in the locale, in the formatters' time zone (default UTC). */
   date(ms: number): string;
 }
+
+/** The locale when none is given: a fixed one, so a server and a browser render the same text. */
+export const DEFAULT_LOCALE = 'en-US';
+/** The time zone dates are shown in when none is given: a fixed one, for the same reason. */
+export const DEFAULT_TIME_ZONE = 'UTC';
 
 /** What is shown for a value that is not a finite number (never "NaN" or "Infinity"). */
 export const NOT_A_NUMBER_TEXT = '—';
@@ -30,10 +47,19 @@ const MAX_CACHED_LOCALES = 32;
 
 function resolveLocale(locale: string | undefined): string {
   try {
-    return new Intl.NumberFormat(locale).resolvedOptions().locale;
+    return new Intl.NumberFormat(locale ?? DEFAULT_LOCALE).resolvedOptions().locale;
   } catch {
-    // An invalid tag (e.g. "xx_YY") falls back to the runtime default instead of crashing the host app.
-    return new Intl.NumberFormat().resolvedOptions().locale;
+    // An invalid tag (e.g. "xx_YY") falls back to the default instead of crashing the host app.
+    return DEFAULT_LOCALE;
+  }
+}
+
+function resolveTimeZone(timeZone: string | undefined): string {
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: timeZone ?? DEFAULT_TIME_ZONE }).resolvedOptions().timeZone;
+  } catch {
+    // An unknown zone ("Mars/Base") falls back to UTC instead of crashing.
+    return DEFAULT_TIME_ZONE;
   }
 }
 
@@ -55,31 +81,32 @@ function noNegativeZero(value: number): number {
   return Object.is(value, -0) ? 0 : value;
 }
 
-/** 61,234 · 12.5 · 0.618 in a resolved locale: the `credits` of `CreditFormatters`. */
+/** Credits in a resolved locale, by the one rounding rule: the `credits` of `CreditFormatters`. */
 function buildCredits(locale: string): (value: number) => string {
-  const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const twoPlaces = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  const small = new Intl.NumberFormat(locale, { maximumSignificantDigits: 3 });
+  const underSmallest = `<${twoPlaces.format(0.01)}`;
   return (value) => {
     if (!finite(value)) return NOT_A_NUMBER_TEXT;
-    const abs = Math.abs(value);
-    const formatter = abs >= 100 ? whole : abs >= 1 ? twoPlaces : small;
-    return formatter.format(noNegativeZero(value));
+    if (value > 0 && value < 0.005) return underSmallest;
+    // An amount that rounds to zero never reads "-0".
+    return twoPlaces.format(value > -0.005 && value < 0.005 ? 0 : value);
   };
 }
 
-function build(locale: string, currency: string): CreditFormatters {
+function build(locale: string, currency: string, timeZone: string): CreditFormatters {
   const credits = buildCredits(locale);
   const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+  const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const subCent = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumSignificantDigits: 2 });
+  const underOne = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumSignificantDigits: 2, maximumSignificantDigits: 3 });
   const percentWhole = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const percentSmall = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-  const date = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
+  const date = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone });
 
   return {
     locale,
     currency,
+    timeZone,
     credits,
     creditsCompact(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
@@ -88,7 +115,7 @@ function build(locale: string, currency: string): CreditFormatters {
     money(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
       const abs = Math.abs(value);
-      return (abs > 0 && abs < 0.01 ? subCent : money).format(noNegativeZero(value));
+      return (abs > 0 && abs < 1 ? underOne : money).format(noNegativeZero(value));
     },
     percent(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
@@ -97,7 +124,7 @@ function build(locale: string, currency: string): CreditFormatters {
     },
     tokens(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
-      return compact.format(Math.max(0, value));
+      return whole.format(Math.max(0, value));
     },
     date(ms) {
       if (!finite(ms)) return NOT_A_NUMBER_TEXT;
@@ -121,11 +148,14 @@ function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
 }
 
 /**
- * The formatters for a locale and currency, built once and memoized. `locale` undefined means the runtime's
- * default; an invalid locale or currency falls back rather than throwing.
+ * The formatters for a locale, currency and time zone, built once and memoized. `locale` undefined means
+ * {@link DEFAULT_LOCALE} and `timeZone` undefined {@link DEFAULT_TIME_ZONE} (never the runtime's: see above); an
+ * invalid locale, currency or zone falls back rather than throwing.
  */
-export function getFormatters(locale?: string, currency?: string): CreditFormatters {
-  return remember(cache, `${locale ?? ''}|${currency ?? ''}`, () => build(resolveLocale(locale), resolveCurrency(currency)));
+export function getFormatters(locale?: string, currency?: string, timeZone?: string): CreditFormatters {
+  return remember(cache, `${locale ?? ''}|${currency ?? ''}|${timeZone ?? ''}`, () =>
+    build(resolveLocale(locale), resolveCurrency(currency), resolveTimeZone(timeZone)),
+  );
 }
 
 const creditsCache = new Map<string, (value: number) => string>();

@@ -35,10 +35,15 @@ export type NavigateFunction = (url: string) => void;
 export interface CreditsProviderBaseProps {
   /** The credits config (plans, top-ups, feature id, threshold). Default `defaultCreditsConfig`. */
   config?: CreditsConfig | undefined;
-  /** BCP 47 tag for numbers and dates. Default the runtime's. */
+  /**
+   * BCP 47 tag for numbers and dates. Default `en-US` — not the runtime's, so server-rendered HTML matches the
+   * browser's (pass the user's locale to show theirs).
+   */
   locale?: string | undefined;
   /** ISO 4217 code for money. Default the config's currency. */
   currency?: string | undefined;
+  /** IANA time zone for dates (when the credits reset). Default `UTC`, for the same reason as `locale`. */
+  timeZone?: string | undefined;
   /** Replaces `window.location.assign` when a top-up needs a checkout page (tests, stories, routers). */
   navigate?: NavigateFunction | undefined;
   children?: React.ReactNode;
@@ -88,6 +93,7 @@ export function CreditsProvider(props: CreditsProviderProps) {
     config = defaultCreditsConfig,
     locale,
     currency,
+    timeZone,
     navigate,
     customer,
     loading = false,
@@ -112,7 +118,7 @@ export function CreditsProvider(props: CreditsProviderProps) {
   );
   const value = useCreditsStore({ customer, loading, error: error ?? null, config, refetch, attach, navigate });
   return (
-    <ProvideCredits value={value} config={config} locale={locale} currency={currency}>
+    <ProvideCredits value={value} config={config} locale={locale} currency={currency} timeZone={timeZone}>
       {children}
     </ProvideCredits>
   );
@@ -147,17 +153,19 @@ export function ProvideCredits({
   config,
   locale,
   currency,
+  timeZone,
   children,
 }: {
   value: CreditsContextValue;
   config: CreditsConfig;
   locale: string | undefined;
   currency: string | undefined;
+  timeZone?: string | undefined;
   children?: React.ReactNode;
 }) {
   return (
     <CreditsContext.Provider value={value}>
-      <CreditsFormatProvider config={config} locale={locale} currency={currency}>
+      <CreditsFormatProvider config={config} locale={locale} currency={currency} timeZone={timeZone}>
         {children}
       </CreditsFormatProvider>
     </CreditsContext.Provider>

@@ -43,6 +43,7 @@ export interface CreditsTestProviderProps {
   config?: CreditsConfig | undefined;
   locale?: string | undefined;
   currency?: string | undefined;
+  timeZone?: string | undefined;
   /** Default: completes at once and adds the package's credits to the balance. */
   onTopUp?: ((pkg: CreditTopUpPackage) => Promise<ExternalTopUpOutcome> | ExternalTopUpOutcome) | undefined;
   onRefresh?: (() => unknown) | undefined;
@@ -92,6 +93,7 @@ export function CreditsTestProvider({
   config = defaultCreditsConfig,
   locale,
   currency,
+  timeZone,
   onTopUp,
   onRefresh,
   navigate = ignoreNavigation,
@@ -151,6 +153,7 @@ export function CreditsTestProvider({
       config={config}
       locale={locale}
       currency={currency}
+      timeZone={timeZone}
       navigate={navigate}
       onRefresh={onRefresh}
       onTopUp={topUp}

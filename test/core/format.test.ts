@@ -9,19 +9,51 @@ describe('getFormatters', () => {
     expect(getFormatters('de-DE', 'EUR')).not.toBe(en);
   });
 
-  it('formats credits by magnitude', () => {
-    expect(en.credits(61_234.56)).toBe('61,235');
+  it('formats credits by the one rounding rule: at most two decimal places at every magnitude, never 0 for a charge', () => {
+    expect(en.credits(61_234.56)).toBe('61,234.56');
+    expect(en.credits(2450.8)).toBe('2,450.8');
+    expect(en.credits(49.2)).toBe('49.2');
     expect(en.credits(12.345)).toBe('12.35');
-    expect(en.credits(0.618)).toBe('0.618');
-    expect(en.credits(0.0004)).toBe('0.0004');
+    expect(en.credits(0.618)).toBe('0.62');
+    expect(en.credits(0.005)).toBe('0.01');
+    expect(en.credits(0.0004)).toBe('<0.01');
+    expect(en.credits(-0.0004)).toBe('0');
     expect(en.credits(0)).toBe('0');
     expect(en.creditsCompact(61_234)).toBe('61.2K');
   });
 
-  it('keeps sub-cent amounts visible', () => {
+  it('shows what a balance drops by as the badge shows the charge (2,500 − 49.2)', () => {
+    expect(en.credits(2500)).toBe('2,500');
+    expect(en.credits(2500 - 49.2)).toBe('2,450.8');
+    expect(en.credits(49.2)).toBe('49.2');
+  });
+
+  it('keeps three significant digits of money below one unit, cents above', () => {
     expect(en.money(10)).toBe('$10.00');
-    expect(en.money(0.0001545)).toBe('$0.00015');
+    expect(en.money(12.345)).toBe('$12.35');
+    expect(en.money(0.0123)).toBe('$0.0123');
+    expect(en.money(0.3125)).toBe('$0.313');
+    expect(en.money(0.5)).toBe('$0.50');
+    expect(en.money(0.0001545)).toBe('$0.000155');
     expect(en.money(0)).toBe('$0.00');
+  });
+
+  it('counts tokens exactly', () => {
+    expect(en.tokens(1536)).toBe('1,536');
+    expect(en.tokens(2_400_123)).toBe('2,400,123');
+    expect(en.tokens(-5)).toBe('0');
+  });
+
+  it('defaults to en-US and UTC, never the runtime’s locale or zone, so a server and a browser agree', () => {
+    const fallback = getFormatters();
+    expect(fallback.locale).toBe('en-US');
+    expect(fallback.timeZone).toBe('UTC');
+    // 2026-12-01T05:00Z is still Nov 30 in Los Angeles and already Dec 1 in Auckland.
+    const at = Date.UTC(2026, 11, 1, 5);
+    expect(fallback.date(at)).toBe('Dec 1');
+    expect(getFormatters('en-US', 'USD', 'America/Los_Angeles').date(at)).toBe('Nov 30');
+    expect(getFormatters('de-DE', 'EUR', 'Pacific/Auckland').date(at)).toBe('1. Dez.');
+    expect(getFormatters('en-US', 'USD', 'Mars/Olympus').timeZone).toBe('UTC');
   });
 
   it('follows the locale and currency given, not en-US', () => {

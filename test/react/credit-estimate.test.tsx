@@ -116,7 +116,7 @@ describe('CreditEstimateView', () => {
 
     it('reads a decimal string estimate', () => {
       render(<CreditEstimateView credits="0.618" remaining={1} locale="en-US" />);
-      expect(root()).toHaveTextContent('≈ 0.618 credits');
+      expect(root()).toHaveTextContent('≈ 0.62 credits');
     });
   });
 

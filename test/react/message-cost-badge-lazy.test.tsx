@@ -65,10 +65,10 @@ describe('MessageCostBadge tooltip chunk', () => {
     await act(async () => {});
     expect(chunk.loads).toBe(0);
     const badges = screen.getAllByRole('button');
+    // One hover, no further pointer move: once the pointer has rested on the badge and the chunk is there, the
+    // tooltip mounts open (issue 13: Playwright's hover() and a user's single move both open it).
     await user.hover(badges[0]!);
     await chunkArrived(badges[0]!);
-    // Radix opens the tooltip on the pointer's next move over the now-mounted trigger.
-    await user.pointer({ target: screen.getAllByRole('button')[0]!, coords: { x: 2, y: 2 } });
     expect(await screen.findByRole('tooltip', {}, COLD_IMPORT)).toHaveTextContent('openai/gpt-5-mini');
     await user.hover(screen.getAllByRole('button')[7]!);
     expect(chunk.loads).toBe(1);
@@ -117,7 +117,7 @@ describe('MessageCostBadge tooltip chunk', () => {
     await user.hover(badge);
     await act(async () => {});
     expect(chunk.loads).toBe(0);
-    expect(badge).toHaveAccessibleName('Actual cost: 0.618 credits');
+    expect(badge).toHaveAccessibleName('Actual cost: 0.62 credits');
     expect(tooltipContent()).toBeNull();
     await user.unhover(badge);
     await user.hover(badge);

@@ -123,18 +123,18 @@ describe('MessageCostBadge', () => {
   describe('given the server cost record', () => {
     it('lists every token kind, the price with sub-cent precision, the model and the price source', async () => {
       render(<MessageCostBadge cost={GATEWAY_COST} locale="en-US" />);
-      expect(badge()).toHaveTextContent('0.618 credits');
+      expect(badge()).toHaveTextContent('0.62 credits');
       const { tooltip } = await focusBadge();
       expect(rows(tooltip)).toEqual([
-        ['Credits', '0.618'],
-        ['Price', '$0.00015'],
+        ['Credits', '0.62'],
+        ['Price', '$0.000155'],
         ['Model', 'openai/gpt-5-mini'],
         ['Input', '200'],
         ['Cached input', '700'],
         ['Cache write', '100'],
         ['Output', '300'],
         ['Reasoning', '200'],
-        ['Total tokens', '1.5K'],
+        ['Total tokens', '1,500'],
         ['Priced by', 'AI Gateway'],
       ]);
     });
@@ -147,13 +147,13 @@ describe('MessageCostBadge', () => {
       expect(rows(tooltip)).toEqual([
         ['Credits', '42.5'],
         ['Estimated', '60'],
-        ['Price', '$0.01'],
+        ['Price', '$0.0106'],
         ['Model', 'anthropic/claude-sonnet-4.5'],
-        ['Input', '1.2K'],
-        ['Cached input', '3K'],
+        ['Input', '1,200'],
+        ['Cached input', '3,000'],
         ['Output', '800'],
         ['Reasoning', '400'],
-        ['Total tokens', '5.4K'],
+        ['Total tokens', '5,400'],
         ['Priced by', 'AI Gateway and token rates'],
       ]);
       await expectNoAxeViolations(visibleTooltip());
@@ -186,7 +186,7 @@ describe('MessageCostBadge', () => {
   describe('given only a price', () => {
     it('converts the gateway decimal string to credits exactly, at the config rate', async () => {
       render(<MessageCostBadge usd="0.0001545" />);
-      expect(badge()).toHaveTextContent('0.618 credits');
+      expect(badge()).toHaveTextContent('0.62 credits');
     });
 
     it('uses the rate of the provider config', () => {
@@ -216,8 +216,8 @@ describe('MessageCostBadge', () => {
         </CreditsFormatProvider>,
       );
       const [german, english] = screen.getAllByRole('button');
-      expect(german).toHaveTextContent('1.235 credits');
-      expect(english).toHaveTextContent('1,235 credits');
+      expect(german).toHaveTextContent('1.234,5 credits');
+      expect(english).toHaveTextContent('1,234.5 credits');
       await userEvent.setup().tab();
       const tooltip = await screen.findByRole('tooltip');
       expect(rows(tooltip)).toContainEqual(['Price', '0,25 €']);
@@ -282,7 +282,7 @@ describe('MessageCostBadge', () => {
         ['Price', '$0.00025'],
         ['Input', '900'],
         ['Output', '100'],
-        ['Total tokens', '1K'],
+        ['Total tokens', '1,000'],
       ]);
     });
 
@@ -304,7 +304,7 @@ describe('MessageCostBadge', () => {
         ['Price', '$0.00025'],
         ['Cached input', '600'],
         ['Reasoning', '400'],
-        ['Total tokens', '1K'],
+        ['Total tokens', '1,000'],
       ]);
       expect(tooltip.textContent).not.toMatch(/NaN|Infinity|-\d/);
     });

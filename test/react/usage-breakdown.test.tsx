@@ -198,7 +198,7 @@ describe('UsageBreakdownView', () => {
           <UsageBreakdownView items={[{ id: 'a', label: 'A', credits: 1234.5 }]} />
         </CreditsFormatProvider>,
       );
-      expect(readItems()).toEqual(['A 1.235 credits 100 %']);
+      expect(readItems()).toEqual(['A 1.234,5 credits 100 %']);
     });
   });
 

@@ -43,6 +43,8 @@ export type CreditBalanceViewProps = Omit<React.ComponentProps<'div'>, 'children
     config?: CreditsConfig | undefined;
     locale?: string | undefined;
     currency?: string | undefined;
+    /** IANA time zone of the reset date; default the provider's, else UTC. */
+    timeZone?: string | undefined;
     /** Shows the "Top up" button. */
     onTopUp?: (() => void) | undefined;
     /** Shows "Retry" in the error state. */
@@ -124,6 +126,7 @@ export function CreditBalanceView({
   config: configProp,
   locale,
   currency,
+  timeZone,
   onTopUp,
   onRetry,
   onOpenBreakdown,
@@ -135,7 +138,7 @@ export function CreditBalanceView({
   className,
   ...props
 }: CreditBalanceViewProps) {
-  const format = useCreditsFormat({ config: configProp, locale, currency });
+  const format = useCreditsFormat({ config: configProp, locale, currency, timeZone });
   const { config, formatters } = format;
   const labels = withLabels(DEFAULT_CREDIT_BALANCE_LABELS, labelOverrides);
   const shown = resolve({ state: stateProp, remaining, granted, usage, unlimited, overageAllowed, nextResetAt, loading, error }, config);

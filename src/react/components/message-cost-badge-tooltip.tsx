@@ -14,6 +14,7 @@ import { cn } from '../lib/cn.js';
 import { withLabels } from '../lib/labels.js';
 import { messageCostUsd, tokenBreakdown, type MessageCostAmounts } from '../lib/message-cost.js';
 import type { MessageCostBadgeClassNames } from '../shared/message-cost-badge.js';
+import { tapped } from '../lib/compose-event-handlers.js';
 import { DEFAULT_MESSAGE_COST_BADGE_LABELS, type MessageCostBadgeLabels } from './message-cost-badge-labels.js';
 
 /** Hover delay before the tooltip opens: long enough that moving the pointer across a chat opens none. */
@@ -24,6 +25,8 @@ const TOOLTIP_OFFSET_PX = 4;
 export interface MessageCostBadgeTooltipProps {
   /** The badge's button; becomes the tooltip's trigger. */
   readonly trigger: React.ReactElement;
+  /** Open at mount: the pointer rested on the badge, the keyboard focused it, or a finger tapped it. */
+  readonly defaultOpen: boolean;
   readonly cost: MessageCostAmounts;
   /** The raw token usage (AI SDK usage or the server's pools); broken down here. */
   readonly usage: unknown;
@@ -56,7 +59,7 @@ function BadgeDetails({
   currency,
   labels: labelOverrides,
   classNames,
-}: Omit<MessageCostBadgeTooltipProps, 'trigger' | 'side'>) {
+}: Omit<MessageCostBadgeTooltipProps, 'trigger' | 'side' | 'defaultOpen'>) {
   const formatters = getFormatters(locale, currency);
   const labels = withLabels(DEFAULT_MESSAGE_COST_BADGE_LABELS, labelOverrides);
   const tokens = tokenBreakdown(usage);
@@ -97,11 +100,26 @@ function BadgeDetails({
 }
 
 /** The badge's button inside a Radix Tooltip with the cost details. */
-export function MessageCostBadgeTooltip({ trigger, side, classNames, ...details }: MessageCostBadgeTooltipProps) {
+export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames, ...details }: MessageCostBadgeTooltipProps) {
+  const [open, setOpen] = React.useState(defaultOpen);
+  // Whether the details were open when a finger touched the badge (Radix closes them on pointer down).
+  const openAtPress = React.useRef(false);
   return (
     <TooltipPrimitive.Provider delayDuration={TOOLTIP_DELAY_MS}>
-      <TooltipPrimitive.Root>
-        <TooltipPrimitive.Trigger asChild>{trigger}</TooltipPrimitive.Trigger>
+      <TooltipPrimitive.Root open={open} onOpenChange={setOpen}>
+        <TooltipPrimitive.Trigger
+          asChild
+          onPointerDown={() => (openAtPress.current = open)}
+          onClick={(event) => {
+            // Touch has no hover: a tap toggles the details (Radix alone would only ever close them). A tap outside
+            // or a blur closes them too.
+            if (!tapped(event)) return;
+            event.preventDefault();
+            setOpen(!openAtPress.current);
+          }}
+        >
+          {trigger}
+        </TooltipPrimitive.Trigger>
         <TooltipPrimitive.Portal>
           <TooltipPrimitive.Content
             data-slot="message-cost-badge-content"

@@ -17,7 +17,7 @@ import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
 import { getCreditsFormatter } from '../../core/format.js';
 import { cn } from '../lib/cn.js';
 import { withLabels } from '../lib/labels.js';
-import { composeEventHandlers } from '../lib/compose-event-handlers.js';
+import { composeEventHandlers, tapped } from '../lib/compose-event-handlers.js';
 import { useInheritedCreditsFormat } from '../lib/credits-format.js';
 // Memo comparison: rebuilt cost records with the same contents count as the same props.
 import { propsEqual } from '../lib/same-content.js';
@@ -26,6 +26,12 @@ import { messageUsage, resolveMessageAmounts, type MessageCostAmounts, type Mess
 import { messageCostBadgeVariants, type MessageCostBadgeClassNames } from '../shared/message-cost-badge.js';
 
 type TooltipComponent = typeof import('./message-cost-badge-tooltip.js').MessageCostBadgeTooltip;
+
+/**
+ * How long the pointer rests on a badge before its details open (as Radix's `delayDuration`): moving the pointer
+ * across a chat opens none, and loads nothing.
+ */
+const HOVER_DELAY_MS = 300;
 
 /** The tooltip chunk once loaded (shared by every badge), and the load in flight. */
 let tooltipComponent: TooltipComponent | null = null;
@@ -133,14 +139,19 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     className,
     children,
     onPointerEnter,
+    onPointerLeave,
+    onPointerDown,
+    onClick,
     onFocus,
     ...props
   },
   ref,
 ) {
-  // Before the first hover/focus the badge is a plain button; once the tooltip chunk is loaded, the same button
-  // inside a Radix Tooltip.
-  const [Tooltip, setTooltip] = React.useState<TooltipComponent | null>(null);
+  // Before the first hover, focus or tap the badge is a plain button; once the tooltip chunk is loaded, the same
+  // button inside a Radix Tooltip, mounted open when the pointer is still on the badge, the badge has the keyboard
+  // focus, or a finger tapped it — one pointer move, one focus, one tap opens the details (issue 13).
+  const [mounted, setMounted] = React.useState<{ Tooltip: TooltipComponent; open: boolean } | null>(null);
+  const Tooltip = mounted?.Tooltip ?? null;
   const button = React.useRef<HTMLButtonElement | null>(null);
   // Mounting the tooltip re-mounts the button; when the old one had the focus, the new one takes it back.
   const refocus = React.useRef(false);
@@ -164,16 +175,40 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     [ref],
   );
 
-  const arm = () => {
+  // The pending hover: its timer, and whether the pointer is still on the badge.
+  const hover = React.useRef<{ timer: ReturnType<typeof setTimeout> | null; inside: boolean }>({ timer: null, inside: false });
+  // A pointer is pressed on the badge (a focus then is a click's or a tap's, not the keyboard's), and of which kind.
+  const pressed = React.useRef<string | null>(null);
+  React.useEffect(() => () => clearTimeout(hover.current.timer ?? undefined), []);
+
+  /** Mounts the tooltip once its chunk is there: open for a tap, a hover still resting, a focus still held. */
+  const mount = (reason: 'hover' | 'focus' | 'tap' | 'press') => {
     if (Tooltip) return;
-    const mount = (component: TooltipComponent) => {
+    const show = (component: TooltipComponent) => {
       const node = button.current;
       refocus.current = node !== null && node.ownerDocument.activeElement === node;
-      setTooltip(() => component);
+      const open = reason === 'tap' || (reason === 'hover' && hover.current.inside) || (reason === 'focus' && refocus.current);
+      setMounted((current) => current ?? { Tooltip: component, open });
     };
-    if (tooltipComponent) mount(tooltipComponent);
+    if (tooltipComponent) show(tooltipComponent);
     // Until the chunk arrives the badge stays a plain button; a failed load leaves it so, to try again next time.
-    else loadTooltip().then(mount, () => {});
+    else loadTooltip().then(show, () => {});
+  };
+
+  const onEnter = (event: React.PointerEvent<HTMLButtonElement>) => {
+    if (Tooltip || event.pointerType === 'touch') return;
+    hover.current.inside = true;
+    loadTooltip().catch(() => {});
+    clearTimeout(hover.current.timer ?? undefined);
+    hover.current.timer = setTimeout(() => {
+      hover.current.timer = null;
+      if (hover.current.inside) mount('hover');
+    }, HOVER_DELAY_MS);
+  };
+  const onLeave = () => {
+    hover.current.inside = false;
+    clearTimeout(hover.current.timer ?? undefined);
+    hover.current.timer = null;
   };
 
   const input = { credits, usd, cost, usage, model, kind, source };
@@ -188,10 +223,20 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
       data-size={size ?? 'default'}
       className={cn(messageCostBadgeVariants({ size }), className)}
       ref={setButton}
-      onPointerEnter={composeEventHandlers(onPointerEnter, arm)}
+      onPointerEnter={composeEventHandlers(onPointerEnter, onEnter)}
+      onPointerLeave={composeEventHandlers(onPointerLeave, onLeave)}
+      onPointerDown={composeEventHandlers(onPointerDown, (event) => {
+        pressed.current = event.pointerType;
+        event.currentTarget.ownerDocument.addEventListener('pointerup', () => (pressed.current = null), { once: true });
+      })}
+      onClick={composeEventHandlers(onClick, (event) => {
+        // A tap: touch has no hover, so the tap opens the details (and a second tap closes them, in the tooltip).
+        if (!Tooltip && tapped(event)) mount('tap');
+      })}
       onFocus={(event) => {
         if (!refocusing.current) onFocus?.(event);
-        if (!event.defaultPrevented) arm();
+        // The keyboard's focus opens the details; a click's or a tap's focus leaves that to the hover or the tap.
+        if (!event.defaultPrevented) mount(pressed.current === null ? 'focus' : 'press');
       }}
       {...props}
     >
@@ -202,6 +247,7 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
   return (
     <Tooltip
       trigger={trigger}
+      defaultOpen={mounted?.open === true}
       cost={resolved}
       usage={messageUsage(input)}
       config={config}

@@ -11,3 +11,8 @@ export function composeEventHandlers<E extends { defaultPrevented: boolean }>(
     if (!event.defaultPrevented) ours(event);
   };
 }
+
+/** A click that a finger made (in browsers a click is a `PointerEvent`, whose `pointerType` names the pointer). */
+export function tapped(event: { nativeEvent: unknown }): boolean {
+  return (event.nativeEvent as { pointerType?: unknown }).pointerType === 'touch';
+}

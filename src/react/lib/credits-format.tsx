@@ -17,13 +17,13 @@ export type CreditsFormatProviderProps = CreditsFormatOptions & { children?: Rea
 
 /**
  * Provides the config and formatters to the kit's components below it. Its value changes only when `config`,
- * `locale` or `currency` change. Nested providers inherit what they don't set.
+ * `locale`, `currency` or `timeZone` change. Nested providers inherit what they don't set.
  */
-export function CreditsFormatProvider({ config, locale, currency, children }: CreditsFormatProviderProps) {
+export function CreditsFormatProvider({ config, locale, currency, timeZone, children }: CreditsFormatProviderProps) {
   const inherited = React.useContext(CreditsFormatContext);
   const value = React.useMemo(
-    () => resolveCreditsFormat({ config, locale, currency }, inherited),
-    [config, locale, currency, inherited],
+    () => resolveCreditsFormat({ config, locale, currency, timeZone }, inherited),
+    [config, locale, currency, timeZone, inherited],
   );
   return <CreditsFormatContext.Provider value={value}>{children}</CreditsFormatContext.Provider>;
 }

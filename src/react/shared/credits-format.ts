@@ -7,8 +7,10 @@ import { getFormatters, type CreditFormatters } from '../../core/format.js';
 
 export interface CreditsFormat {
   readonly config: CreditsConfig;
-  /** BCP 47 tag; undefined means the runtime's default. */
+  /** BCP 47 tag; undefined means `DEFAULT_LOCALE` (en-US), the same on a server and in a browser. */
   readonly locale: string | undefined;
+  /** IANA time zone of dates; undefined means `DEFAULT_TIME_ZONE` (UTC). */
+  readonly timeZone: string | undefined;
   /** ISO 4217 code money is shown in (the config's currency unless overridden). */
   readonly currency: string;
   readonly formatters: CreditFormatters;
@@ -19,6 +21,7 @@ export interface CreditsFormatOptions {
   readonly config?: CreditsConfig | undefined;
   readonly locale?: string | undefined;
   readonly currency?: string | undefined;
+  readonly timeZone?: string | undefined;
 }
 
 /** The format for explicit options, the same object for the same options (formatters come from the core cache). */
@@ -26,7 +29,10 @@ export function resolveCreditsFormat(options: CreditsFormatOptions = {}, inherit
   const config = options.config ?? inherited?.config ?? defaultCreditsConfig;
   const locale = options.locale ?? inherited?.locale;
   const currency = options.currency ?? inherited?.currency ?? config.currency;
-  if (inherited && inherited.config === config && inherited.locale === locale && inherited.currency === currency) return inherited;
-  const formatters = getFormatters(locale, currency);
-  return { config, locale, currency: formatters.currency, formatters };
+  const timeZone = options.timeZone ?? inherited?.timeZone;
+  if (inherited && inherited.config === config && inherited.locale === locale && inherited.currency === currency && inherited.timeZone === timeZone) {
+    return inherited;
+  }
+  const formatters = getFormatters(locale, currency, timeZone);
+  return { config, locale, currency: formatters.currency, timeZone, formatters };
 }

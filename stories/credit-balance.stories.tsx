@@ -144,7 +144,7 @@ export const German: Story = {
   globals: { locale: 'de-DE' },
   play: async ({ canvasElement }) => {
     const meter = await loadedMeter(canvasElement);
-    await expect(meter).toHaveAttribute('aria-valuetext', expect.stringMatching(/^1\.235 of 8\.000/));
+    await expect(meter).toHaveAttribute('aria-valuetext', expect.stringMatching(/^1\.234,5 of 8\.000/));
   },
 };
 

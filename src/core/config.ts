@@ -56,6 +56,12 @@ export interface CreditsConfig {
   readonly lowBalanceThreshold: number;
   /** Decimal places of credits kept when converting costs (never fewer than 6). */
   readonly creditDecimals: number;
+  /**
+   * Your Autumn org's `persist_free_overage` setting (default false, as Autumn's). Off: usage beyond a grant that
+   * allows no overage is forgiven at the reset and a purchase is credited in full, so a message that needs 16.4
+   * credits is 16.4 short. On: a purchase repays that debt first, so 29.2 credits over the grant it is 45.6 short.
+   */
+  readonly persistFreeOverage: boolean;
   readonly plans: readonly CreditPlan[];
   readonly topUps: readonly CreditTopUpPackage[];
 }
@@ -160,6 +166,7 @@ export function defineCredits(input: CreditsConfigInput = {}): CreditsConfig {
     currency: (input.currency ?? DEFAULT_CURRENCY).toUpperCase(),
     lowBalanceThreshold: input.lowBalanceThreshold ?? DEFAULT_LOW_BALANCE_THRESHOLD,
     creditDecimals: input.creditDecimals ?? DEFAULT_CREDIT_DECIMALS,
+    persistFreeOverage: input.persistFreeOverage === true,
     plans,
     topUps: input.topUps ?? deriveTopUps(plans),
   };
@@ -194,6 +201,7 @@ export const defaultCreditsConfig: CreditsConfig = /*#__PURE__*/ freezeConfig({
   currency: DEFAULT_CURRENCY,
   lowBalanceThreshold: DEFAULT_LOW_BALANCE_THRESHOLD,
   creditDecimals: DEFAULT_CREDIT_DECIMALS,
+  persistFreeOverage: false,
   plans: DEFAULT_PLANS,
   topUps: /*#__PURE__*/ deriveTopUps(DEFAULT_PLANS),
 });

@@ -275,6 +275,20 @@ describe('affordability', () => {
     expect(affordability(10.3, { ...ready, remaining: 10.1 })).toEqual({ state: 'short', canAfford: false, shortBy: 0.2 });
   });
 
+  describe('given usage beyond a grant that allows no overage (29.2 over 8,000; Autumn floors remaining at 0)', () => {
+    const over = normalizeCustomer({ balances: { ai_credits: { granted: 8000, remaining: 0, usage: 8029.2 } } });
+
+    it('is short by the estimate alone under Autumn’s default: its check compares the floored remaining, and a purchase is credited in full', () => {
+      expect(over.overage).toBe(29.2);
+      expect(affordability(16.4, over)).toEqual({ state: 'short', canAfford: false, shortBy: 16.4 });
+    });
+
+    it('counts the overage in when the org persists it (persist_free_overage: a purchase repays the debt first)', () => {
+      expect(affordability(16.4, over, { persistFreeOverage: true })).toEqual({ state: 'short', canAfford: false, shortBy: 45.6 });
+      expect(affordability(16.4, over, defineCredits({ persistFreeOverage: true }))).toEqual({ state: 'short', canAfford: false, shortBy: 45.6 });
+    });
+  });
+
   it('does not block on what it does not know', () => {
     expect(affordability(Number.NaN, ready)).toEqual({ state: 'unknown', canAfford: true, shortBy: 0 });
     expect(affordability(5, null)).toEqual({ state: 'unknown', canAfford: true, shortBy: 0 });

@@ -28,9 +28,9 @@ function knownBalance(state: CreditState): CreditState | null {
  * `canAfford` is false only when the balance is known to fall short. Needs `<CreditsProvider>`.
  */
 export function useCanAfford(credits: number | string | null | undefined): Affordability {
-  const { state } = useCredits();
+  const { state, config } = useCredits();
   const balance = knownBalance(state);
-  const { state: answer, canAfford, shortBy } = affordability(credits, balance);
+  const { state: answer, canAfford, shortBy } = affordability(credits, balance, config);
   // The same object while the answer is the same, so it can sit in effect and memo dependencies.
   return React.useMemo(() => ({ state: answer, canAfford, shortBy }), [answer, canAfford, shortBy]);
 }

@@ -112,7 +112,7 @@ export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames
           onPointerDown={() => (openAtPress.current = open)}
           onClick={(event) => {
             // Touch has no hover: a tap toggles the details (Radix alone would only ever close them). A tap outside
-            // or a blur closes them too.
+            // or leaving the badge closes them too.
             if (!tapped(event)) return;
             event.preventDefault();
             setOpen(!openAtPress.current);

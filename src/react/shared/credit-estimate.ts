@@ -4,7 +4,7 @@
  */
 import { cva } from 'class-variance-authority';
 import { canAfford as poolCanAfford, type CreditState } from '../../core/customer.js';
-import { subtractCredits } from '../../core/money.js';
+import { addCredits, subtractCredits } from '../../core/money.js';
 import { displayAmount } from '../lib/amounts.js';
 
 /** `affordable` / `short` when both the estimate and the balance are known, else `unknown`. */
@@ -27,23 +27,29 @@ export const UNKNOWN_AFFORDABILITY: Affordability = Object.freeze({ state: 'unkn
 /**
  * Affordability of `credits` against a balance (a pure function). `balance` null means the balance is not known.
  * Uses the core `canAfford`: unlimited and overage-allowed pools can always pay.
+ *
+ * The shortfall is what Autumn's `check` needs: it compares the estimate with `remaining`, each grant floored at 0.
+ * Usage beyond a grant (`overage`) is counted in only with `persistFreeOverage` (your org's Autumn setting), under
+ * which a purchase repays that debt before it adds credits (Autumn's `computeOneOffPurchaseRebalance`).
  */
 export function affordability(
   credits: unknown,
-  balance: Pick<CreditState, 'remaining' | 'unlimited' | 'overageAllowed'> | null,
+  balance: (Pick<CreditState, 'remaining' | 'unlimited' | 'overageAllowed'> & { readonly overage?: number | undefined }) | null,
+  options: { readonly persistFreeOverage?: boolean | undefined } = {},
 ): Affordability {
   const needed = displayAmount(credits);
   if (needed === null || balance === null) return UNKNOWN_AFFORDABILITY;
   if (poolCanAfford(balance, needed)) return { state: 'affordable', canAfford: true, shortBy: 0 };
-  return { state: 'short', canAfford: false, shortBy: safeShortBy(needed, balance.remaining) };
+  const debt = options.persistFreeOverage === true ? (displayAmount(balance.overage) ?? 0) : 0;
+  return { state: 'short', canAfford: false, shortBy: safeShortBy(needed, balance.remaining, debt) };
 }
 
-function safeShortBy(needed: number, remaining: number): number {
+function safeShortBy(needed: number, remaining: number, debt: number): number {
   try {
-    return Math.max(0, subtractCredits(needed, Math.max(0, remaining)));
+    return Math.max(0, subtractCredits(addCredits(needed, debt), Math.max(0, remaining)));
   } catch {
     // Beyond exact micro-credits (astronomic input): a float difference is good enough to display.
-    return Math.max(0, needed - Math.max(0, remaining));
+    return Math.max(0, needed + debt - Math.max(0, remaining));
   }
 }
 

@@ -5,54 +5,19 @@
  * stories on the stand-in get their data through MSW's service worker (a balance appears), that the live demo's
  * play (send → charge → balance drop → top-up) completes, and that an autodocs page renders its stories. Pass --no-build to reuse storybook-static/.
  */
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildStorybookStatic, CHROMIUM_PATH, serveStorybookStatic, storyEntries } from './lib/storybook-static.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const OUT = join(ROOT, 'storybook-static');
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.png': 'image/png',
-};
 const started = Date.now();
 const log = (message) => console.log(`storybook-static: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-if (!process.argv.includes('--no-build')) {
-  execFileSync('npm', ['run', 'build-storybook', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  log('built storybook-static/');
-}
-if (!existsSync(join(OUT, 'index.html')) || !existsSync(join(OUT, 'mockServiceWorker.js'))) {
-  throw new Error('storybook-static/ lacks index.html or mockServiceWorker.js');
-}
-
-const server = createServer((request, response) => {
-  const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-  let file = join(OUT, path);
-  if (file.startsWith(OUT) && existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-  if (!file.startsWith(OUT) || !existsSync(file)) {
-    response.writeHead(404).end();
-    return;
-  }
-  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-});
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const origin = `http://127.0.0.1:${server.address().port}`;
+buildStorybookStatic(log);
+const server = await serveStorybookStatic();
+const { origin } = server;
 
 const { chromium } = await import('playwright-core');
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
 try {
-  const index = JSON.parse(readFileSync(join(OUT, 'index.json'), 'utf8'));
-  const entries = Object.values(index.entries);
+  const entries = storyEntries({ docs: true });
   const stories = entries.filter((entry) => entry.type === 'story');
   if (stories.length < 20) throw new Error(`only ${stories.length} stories in index.json`);
   log(`${stories.length} stories, ${entries.length - stories.length} docs pages in index.json`);

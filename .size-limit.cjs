@@ -21,6 +21,13 @@
  * The "React entry + autumn entry" guard moved once on purpose, 17.9 → 17.95 KB (17.88 → 17.93 measured; the React
  * entry alone 17.41 → 17.46): the kit's colour classes are namespaced (`bg-credits-primary`, issue 13) so they never
  * collide with a Tailwind app's own `bg-primary`: 74 class tokens, 8 characters longer each.
+ *
+ * Issue 13 moved four guards on purpose (measured before → after, all own code): React entry 17.49 → 17.79 KB (17.6 →
+ * 17.8), React + autumn 17.96 → 18.28 KB (17.95 → 18.3), autumn entry 5.28 → 5.38 KB (5.3 → 5.4), the badge's tooltip
+ * chunk 4.9 → 5.25 KB (5.2 → 5.3). What the bytes buy: the badge opening on one hover, on focus and on a tap (touch
+ * had no way to see a cost; the hover timer lives in the lazy chunk, so the badge alone stays under its 3.1 KB guard
+ * at 3.09), locale/time-zone defaults that make server and browser HTML agree (`timeZone` through the providers), and
+ * the shortfall with `persistFreeOverage`. The 'use client' split of issue 13 cost nothing measurable.
  */
 /** The goals of issue 6, in KB: printed by `npm run bench` against the measured figures. */
 const GOALS = { reactEntry: 10, messageCostBadge: 2.5 };
@@ -49,14 +56,14 @@ const INITIAL_ONLY = {
 };
 
 module.exports = Object.assign([
-  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.6 KB', ...INITIAL_ONLY },
+  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.8 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '3.1 KB', ...INITIAL_ONLY },
-  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.2 KB' },
+  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.3 KB' },
   { name: 'React entry, with dependencies', path: 'dist/index.js', import: '*', gzip: true, ignore: PEERS, limit: '42 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge alone, with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '13 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge after the first hover (+ tooltip chunk), with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '36 KB' },
-  { name: 'Autumn entry (autumn-ai-credits/autumn), own code', path: 'dist/autumn.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.3 KB' },
-  { name: 'React entry + autumn entry, own code', path: ['dist/index.js', 'dist/autumn.js'], import: { 'dist/index.js': '*', 'dist/autumn.js': '{ AutumnCreditsProvider }' }, gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.95 KB', ...INITIAL_ONLY },
+  { name: 'Autumn entry (autumn-ai-credits/autumn), own code', path: 'dist/autumn.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.4 KB' },
+  { name: 'React entry + autumn entry, own code', path: ['dist/index.js', 'dist/autumn.js'], import: { 'dist/index.js': '*', 'dist/autumn.js': '{ AutumnCreditsProvider }' }, gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '18.3 KB', ...INITIAL_ONLY },
   // Moved on purpose, 12 → 13.6 KB (8.8 → 13.5 KB measured): the exactly-once protocol of issue 12 — the kit's own
   // Autumn client (deadlines, no fail-open, keyed charges), the write-ahead outbox and its Redis adapter, and the
   // fixes its fault tests found. Server code: never in a browser bundle.

@@ -25,8 +25,11 @@ const TOOLTIP_OFFSET_PX = 4;
 export interface MessageCostBadgeTooltipProps {
   /** The badge's button; becomes the tooltip's trigger. */
   readonly trigger: React.ReactElement;
-  /** Open at mount: the pointer rested on the badge, the keyboard focused it, or a finger tapped it. */
-  readonly defaultOpen: boolean;
+  /**
+   * Open at mount (the keyboard focused the badge, a finger tapped it), or `hover`: the pointer is on it, so open
+   * after the hover delay if it is still there — one pointer move opens the details, as Playwright's `hover()` does.
+   */
+  readonly defaultOpen: boolean | 'hover';
   readonly cost: MessageCostAmounts;
   /** The raw token usage (AI SDK usage or the server's pools); broken down here. */
   readonly usage: unknown;
@@ -101,14 +104,22 @@ function BadgeDetails({
 
 /** The badge's button inside a Radix Tooltip with the cost details. */
 export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames, ...details }: MessageCostBadgeTooltipProps) {
-  const [open, setOpen] = React.useState(defaultOpen);
+  const [open, setOpen] = React.useState(defaultOpen === true);
   // Whether the details were open when a finger touched the badge (Radix closes them on pointer down).
   const openAtPress = React.useRef(false);
+  const triggerRef = React.useRef<HTMLButtonElement>(null);
+  React.useEffect(() => {
+    if (defaultOpen !== 'hover') return;
+    // The re-mounted button gets no pointer event until the pointer moves: ask the browser where the pointer is.
+    const timer = setTimeout(() => triggerRef.current?.matches(':hover') && setOpen(true), TOOLTIP_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [defaultOpen]);
   return (
     <TooltipPrimitive.Provider delayDuration={TOOLTIP_DELAY_MS}>
       <TooltipPrimitive.Root open={open} onOpenChange={setOpen}>
         <TooltipPrimitive.Trigger
           asChild
+          ref={triggerRef}
           onPointerDown={() => (openAtPress.current = open)}
           onClick={(event) => {
             // Touch has no hover: a tap toggles the details (Radix alone would only ever close them). A tap outside

@@ -27,12 +27,6 @@ import { messageCostBadgeVariants, type MessageCostBadgeClassNames } from '../sh
 
 type TooltipComponent = typeof import('./message-cost-badge-tooltip.js').MessageCostBadgeTooltip;
 
-/**
- * How long the pointer rests on a badge before its details open (as Radix's `delayDuration`): moving the pointer
- * across a chat opens none, and loads nothing.
- */
-const HOVER_DELAY_MS = 300;
-
 /** The tooltip chunk once loaded (shared by every badge), and the load in flight. */
 let tooltipComponent: TooltipComponent | null = null;
 let tooltipLoad: Promise<TooltipComponent> | null = null;
@@ -139,8 +133,6 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     className,
     children,
     onPointerEnter,
-    onPointerLeave,
-    onPointerDown,
     onClick,
     onFocus,
     ...props
@@ -148,10 +140,10 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
   ref,
 ) {
   // Before the first hover, focus or tap the badge is a plain button; once the tooltip chunk is loaded, the same
-  // button inside a Radix Tooltip, mounted open when the pointer is still on the badge, the badge has the keyboard
-  // focus, or a finger tapped it — one pointer move, one focus, one tap opens the details (issue 13).
-  const [mounted, setMounted] = React.useState<{ Tooltip: TooltipComponent; open: boolean } | null>(null);
-  const Tooltip = mounted?.Tooltip ?? null;
+  // button inside a Radix Tooltip, mounted open when the badge still has the keyboard focus or a finger tapped it,
+  // and opening after the hover delay when the pointer is still on it — one pointer move, one focus, one tap opens
+  // the details (issue 13).
+  const [mounted, setMounted] = React.useState<{ Tooltip: TooltipComponent; open: boolean | 'hover' } | null>(null);
   const button = React.useRef<HTMLButtonElement | null>(null);
   // Mounting the tooltip re-mounts the button; when the old one had the focus, the new one takes it back.
   const refocus = React.useRef(false);
@@ -175,19 +167,16 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     [ref],
   );
 
-  // The pending hover: its timer, and whether the pointer is still on the badge.
-  const hover = React.useRef<{ timer: ReturnType<typeof setTimeout> | null; inside: boolean }>({ timer: null, inside: false });
-  // A pointer is pressed on the badge (a focus then is a click's or a tap's, not the keyboard's), and of which kind.
-  const pressed = React.useRef<string | null>(null);
-  React.useEffect(() => () => clearTimeout(hover.current.timer ?? undefined), []);
-
-  /** Mounts the tooltip once its chunk is there: open for a tap, a hover still resting, a focus still held. */
-  const mount = (reason: 'hover' | 'focus' | 'tap' | 'press') => {
-    if (Tooltip) return;
+  /**
+   * Mounts the tooltip once its chunk is there: open for a tap or a focus still held; for a hover, opening after the
+   * hover delay if the pointer is on the badge then (the tooltip asks the browser).
+   */
+  const mount = (reason: 'hover' | 'focus' | 'tap') => {
+    if (mounted) return;
     const show = (component: TooltipComponent) => {
       const node = button.current;
       refocus.current = node !== null && node.ownerDocument.activeElement === node;
-      const open = reason === 'tap' || (reason === 'hover' && hover.current.inside) || (reason === 'focus' && refocus.current);
+      const open = reason === 'hover' ? reason : reason === 'tap' || refocus.current;
       setMounted((current) => current ?? { Tooltip: component, open });
     };
     if (tooltipComponent) show(tooltipComponent);
@@ -195,21 +184,6 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     else loadTooltip().then(show, () => {});
   };
 
-  const onEnter = (event: React.PointerEvent<HTMLButtonElement>) => {
-    if (Tooltip || event.pointerType === 'touch') return;
-    hover.current.inside = true;
-    loadTooltip().catch(() => {});
-    clearTimeout(hover.current.timer ?? undefined);
-    hover.current.timer = setTimeout(() => {
-      hover.current.timer = null;
-      if (hover.current.inside) mount('hover');
-    }, HOVER_DELAY_MS);
-  };
-  const onLeave = () => {
-    hover.current.inside = false;
-    clearTimeout(hover.current.timer ?? undefined);
-    hover.current.timer = null;
-  };
 
   const input = { credits, usd, cost, usage, model, kind, source };
   const resolved = resolveMessageAmounts(input, config);
@@ -223,31 +197,23 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
       data-size={size ?? 'default'}
       className={cn(messageCostBadgeVariants({ size }), className)}
       ref={setButton}
-      onPointerEnter={composeEventHandlers(onPointerEnter, onEnter)}
-      onPointerLeave={composeEventHandlers(onPointerLeave, onLeave)}
-      onPointerDown={composeEventHandlers(onPointerDown, (event) => {
-        pressed.current = event.pointerType;
-        event.currentTarget.ownerDocument.addEventListener('pointerup', () => (pressed.current = null), { once: true });
-      })}
-      onClick={composeEventHandlers(onClick, (event) => {
-        // A tap: touch has no hover, so the tap opens the details (and a second tap closes them, in the tooltip).
-        if (!Tooltip && tapped(event)) mount('tap');
-      })}
+      onPointerEnter={composeEventHandlers(onPointerEnter, (event) => event.pointerType !== 'touch' && mount('hover'))}
+      // A tap: touch has no hover, so the tap opens the details (a second tap closes them, in the tooltip).
+      onClick={composeEventHandlers(onClick, (event) => tapped(event) && mount('tap'))}
       onFocus={(event) => {
         if (!refocusing.current) onFocus?.(event);
-        // The keyboard's focus opens the details; a click's or a tap's focus leaves that to the hover or the tap.
-        if (!event.defaultPrevented) mount(pressed.current === null ? 'focus' : 'press');
+        if (!event.defaultPrevented) mount('focus');
       }}
       {...props}
     >
       {children ?? <BadgeValue cost={resolved} formatCredits={getCreditsFormatter(locale)} labels={labels} classNames={classNames} />}
     </button>
   );
-  if (!Tooltip) return trigger;
+  if (!mounted) return trigger;
   return (
-    <Tooltip
+    <mounted.Tooltip
       trigger={trigger}
-      defaultOpen={mounted?.open === true}
+      defaultOpen={mounted.open}
       cost={resolved}
       usage={messageUsage(input)}
       config={config}

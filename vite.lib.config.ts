@@ -1,7 +1,8 @@
 /**
  * The library build (`npm run build`): vite library mode, ESM only, the entries (`dist/index.js`, `dist/autumn.js`,
- * `dist/server.js`, `dist/testing.js`, `dist/testing/msw.js`) and one file per source module under them, `.d.ts` files beside them (vite-plugin-dts, which uses
- * `@typescript/typescript6` for the compiler API that TypeScript 7 no longer has). Peers and Radix stay external,
+ * `dist/server.js`, `dist/testing.js`, `dist/testing/msw.js`) and one file per source module under them. The `.d.ts`
+ * files beside them come from TypeScript 7's own declaration emit (`npm run build:types`, tsconfig.build.json), run
+ * after this build, which empties dist/. Peers and Radix stay external,
  * so the app's bundler dedupes them. `dist/styles.css` is compiled apart by the Tailwind CLI
  * (`npm run build:css`, run from src/react so its automatic source detection sees the components only, not stories
  * or tests).
@@ -9,7 +10,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import dts from 'vite-plugin-dts';
 
 /** Entry name → source. The names are the files in dist/ and match the package.json exports. */
 export const LIBRARY_ENTRIES = {
@@ -66,22 +66,18 @@ function useClientPerModule(): Plugin {
 export interface LibraryBuildOptions {
   /** Which entries to build; default all of {@link LIBRARY_ENTRIES}. */
   readonly entries?: Partial<Record<keyof typeof LIBRARY_ENTRIES, string>>;
-  /** Emit `.d.ts` files (slow: a full TypeScript program); default true. */
-  readonly declarations?: boolean;
   readonly outDir?: string;
+  /** Log warnings only (the tests' in-memory builds); default false. */
+  readonly quiet?: boolean;
 }
 
 /** The build config; tests build the server entry in memory with it to check what it pulls in. */
-export function libraryBuildConfig({ entries = LIBRARY_ENTRIES, declarations = true, outDir = 'dist' }: LibraryBuildOptions = {}): UserConfig {
+export function libraryBuildConfig({ entries = LIBRARY_ENTRIES, outDir = 'dist', quiet = false }: LibraryBuildOptions = {}): UserConfig {
   return {
     // public/ holds MSW's service worker for Storybook; it is not part of the package.
     publicDir: false,
-    logLevel: declarations ? 'info' : 'warn',
-    plugins: [
-      react(),
-      declarations ? dts({ tsconfigPath: './tsconfig.build.json', entryRoot: 'src', outDirs: outDir }) : null,
-      useClientPerModule(),
-    ],
+    logLevel: quiet ? 'warn' : 'info',
+    plugins: [react(), useClientPerModule()],
     build: {
       outDir,
       emptyOutDir: true,

@@ -12,7 +12,7 @@ import { LIBRARY_ENTRIES, libraryBuildConfig } from '../../vite.lib.config.js';
 let chunks = new Map<string, Rollup.OutputChunk>();
 
 beforeAll(async () => {
-  const config = libraryBuildConfig({ entries: { index: LIBRARY_ENTRIES.index, autumn: LIBRARY_ENTRIES.autumn }, declarations: false });
+  const config = libraryBuildConfig({ entries: { index: LIBRARY_ENTRIES.index, autumn: LIBRARY_ENTRIES.autumn }, quiet: true });
   const output = await build({ ...config, configFile: false, build: { ...config.build, write: false } });
   const results = (Array.isArray(output) ? output : [output]) as Rollup.RollupOutput[];
   chunks = new Map(

@@ -10,7 +10,7 @@ import { libraryBuildConfig } from '../../vite.lib.config.js';
 let chunks: Rollup.OutputChunk[] = [];
 
 beforeAll(async () => {
-  const config = libraryBuildConfig({ entries: { server: 'src/server.ts' }, declarations: false });
+  const config = libraryBuildConfig({ entries: { server: 'src/server.ts' }, quiet: true });
   const output = await build({ ...config, configFile: false, build: { ...config.build, write: false } });
   const results = (Array.isArray(output) ? output : [output]) as Rollup.RollupOutput[];
   chunks = results.flatMap((result) => result.output.filter((item): item is Rollup.OutputChunk => item.type === 'chunk'));

@@ -31,23 +31,23 @@
  * app's last check.
  *
  * Every check of an app runs even when an earlier one failed (unless it depends on it); the script lists them all
- * and exits 1 if any failed. Usage: node scripts/example-vite.mjs [--no-build] [--only vite-css|vite-tailwind]
+ * and exits 1 if any failed. The browser helpers and the style, hover and tap checks live in
+ * scripts/lib/example-browser.mjs, shared with example-nextjs.mjs.
+ * Usage: node scripts/example-vite.mjs [--no-build] [--only vite-css|vite-tailwind]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, checkFirstHover, checkList, checkPageStyles, checkTap, fail, freePort, stop, styleProblems, watch } from './lib/example-browser.mjs';
 import { packKit, ROOT, run } from './lib/example-kit.mjs';
 
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, '.artifacts');
 const CUSTOMER_ID = 'user_1';
 const FREE_GRANT = 8000;
 const START_BALANCE = 1640; // 20.5% of the free plan's 8,000: not low yet; one message takes it under 20%
 const GATEWAY_COST = '0.0123'; // what the examples' server.js settles per message
 const TOP_UP_CREDITS = 40_000;
-const KIT_PARTS = ['credit-', 'low-credit-', 'message-cost-', 'usage-breakdown-'];
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const APPS = ['vite-tailwind', 'vite-css'].filter((name) => only === null || name === only);
 const started = Date.now();
@@ -77,14 +77,6 @@ function log(message) {
   console.log(`example-vite: ${message} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-async function freePort() {
-  const server = createServer();
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address();
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 /** Starts `node server.js` in `dir`; resolves once it listens (it reads dist/ per request: the build may still run). */
 async function startServer(dir, env) {
   const port = await freePort();
@@ -101,21 +93,6 @@ async function startServer(dir, env) {
     await new Promise((done) => setTimeout(done, 100));
   }
   return { base, child, output };
-}
-
-async function stop(child) {
-  if (!child || child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((done) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      done();
-    }, 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      done();
-    });
-  });
 }
 
 /** installExample() for examples/<name> in a child process, so both apps install at once. */
@@ -138,74 +115,10 @@ installExample(${JSON.stringify(join(ROOT, 'examples', name))}, ${JSON.stringify
   });
 }
 
-/** Records console errors, page errors and 4xx/5xx responses of a page. */
-function watch(page, errors) {
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console.error: ${message.text()} (${message.location().url})`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
-  });
-}
-
-/**
- * Computed-style facts about the kit's parts under `rootSelector` (in the page): what a missing stylesheet, a
- * missing preflight or a stretched layout would get wrong. Returns a list of problems.
- */
-function styleProblems(page, rootSelector) {
-  return page.evaluate(
-    ([rootSelector, prefixes]) => {
-      const problems = [];
-      const kit = prefixes.map((prefix) => `[data-slot^="${prefix}"]`).join(', ');
-      const transparent = (color) => color === 'transparent' || /^rgba\(.*,\s*0\)$/.test(color);
-      const describe = (element) => `${element.tagName.toLowerCase()}${element.dataset.slot ? `[data-slot=${element.dataset.slot}]` : ''}${element.textContent ? ` "${element.textContent.trim().slice(0, 30)}"` : ''}`;
-      const roots = [...document.querySelectorAll(rootSelector)];
-      if (roots.length === 0) return [`nothing matches ${rootSelector}`];
-      for (const root of roots) {
-        const inKit = [root, ...root.querySelectorAll('*')].filter((element) => element.closest(kit));
-        for (const element of inKit) {
-          const style = getComputedStyle(element);
-          const tag = element.tagName.toLowerCase();
-          // A margin or padding the kit asked for (a Tailwind class) is fine; the browser's defaults are not.
-          const classes = typeof element.className === 'string' ? element.className : '';
-          if (['h2', 'h3', 'p', 'ul', 'ol', 'li'].includes(tag)) {
-            const margins = [style.marginTop, style.marginRight, style.marginBottom, style.marginLeft];
-            if (margins.some((margin) => margin !== '0px') && !/(^|\s)-?m[trblxyse]?-/.test(classes)) problems.push(`${describe(element)} has the browser's margins (${margins.join(' ')})`);
-          }
-          if (['ul', 'ol'].includes(tag) && style.paddingLeft !== '0px' && !/(^|\s)p[lxs]?-/.test(classes)) problems.push(`${describe(element)} has the browser's list padding (${style.paddingLeft})`);
-          if (['ul', 'ol', 'li'].includes(tag) && style.listStyleType !== 'none') problems.push(`${describe(element)} has list markers (list-style-type ${style.listStyleType})`);
-          if (tag === 'button' && /top-up$|retry$|-package$/.test(element.dataset.slot ?? '') && transparent(style.backgroundColor)) {
-            problems.push(`${describe(element)} is not filled (background ${style.backgroundColor})`);
-          }
-          if (tag === 'button' && style.borderStyle === 'outset') problems.push(`${describe(element)} has the browser's outset button border`);
-        }
-      }
-      return problems;
-    },
-    [rootSelector, KIT_PARTS],
-  );
-}
-
 /** One app end to end. Returns the list of checks, each `{ name, ok, detail }`. */
 async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
   const dir = join(ROOT, 'examples', name);
-  const checks = [];
-  const check = async (label, body) => {
-    try {
-      const detail = await body();
-      checks.push({ name: label, ok: true, detail });
-      log(`${name}: ok   ${label}${detail ? ` — ${detail}` : ''}`);
-      return true;
-    } catch (error) {
-      checks.push({ name: label, ok: false, detail: error instanceof Error ? error.message : String(error) });
-      log(`${name}: FAIL ${label} — ${error instanceof Error ? error.message : String(error)}`);
-      return false;
-    }
-  };
-  const fail = (message) => {
-    throw new Error(message);
-  };
+  const { checks, check } = checkList((message) => log(`${name}: ${message}`));
   let standIn;
   let server;
   let serving;
@@ -244,7 +157,7 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
     const errors = [];
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: CHROMIUM_ARGS,
     });
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 720 } });
     const page = await context.newPage();
@@ -297,13 +210,7 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
 
     // 5a. The badge's details on the first hover: one hover(), no other mouse move.
     if (chatted) {
-      await check("the badge's details open on the first hover", async () => {
-        const badge = page.locator('[data-slot="message-cost-badge"]').last();
-        await badge.hover();
-        const content = page.locator('[data-slot="message-cost-badge-content"]');
-        await content.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => fail('no details 5 s after the first hover (the pointer stayed on the badge)'));
-        return `"${(await content.first().innerText()).replace(/\s+/g, ' ').trim().slice(0, 60)}…"`;
-      });
+      await check("the badge's details open on the first hover", () => checkFirstHover(page, page.locator('[data-slot="message-cost-badge"]').last()));
     }
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(ARTIFACTS, `example-${name}-light.png`) });
@@ -311,23 +218,7 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
     await page.keyboard.press('Escape');
 
     // 6. Computed styles in the page, then in the portalled top-up dialog.
-    await check('computed styles: meter painted, buttons filled, no list markers or browser margins, badge not stretched', async () => {
-      const facts = await page.evaluate(() => {
-        const box = (element) => element?.getBoundingClientRect();
-        const indicator = document.querySelector('aside [data-slot="credit-balance-indicator"]');
-        const badge = [...document.querySelectorAll('[data-slot="message-cost-badge"]')].pop();
-        return {
-          indicator: indicator ? { background: getComputedStyle(indicator).backgroundColor, width: box(indicator).width, height: box(indicator).height } : null,
-          badge: badge ? { width: box(badge).width, container: box(badge.parentElement).width } : null,
-        };
-      });
-      const problems = await styleProblems(page, 'body');
-      if (!facts.indicator) problems.push('no [data-slot=credit-balance-indicator]');
-      else if (/^rgba\(.*,\s*0\)$|^transparent$/.test(facts.indicator.background) || !(facts.indicator.width > 0) || !(facts.indicator.height > 0)) problems.push(`the meter's indicator is not painted: ${JSON.stringify(facts.indicator)}`);
-      if (facts.badge && facts.badge.width > facts.badge.container * 0.6) problems.push(`the badge is stretched: ${facts.badge.width}px of its container's ${facts.badge.container}px`);
-      if (problems.length > 0) fail(problems.join('; '));
-      return `indicator ${facts.indicator.background} ${facts.indicator.width.toFixed(0)}×${facts.indicator.height.toFixed(0)} px, badge ${facts.badge?.width.toFixed(0)} of ${facts.badge?.container.toFixed(0)} px`;
-    });
+    await check('computed styles: meter painted, buttons filled, no list markers or browser margins, badge not stretched', () => checkPageStyles(page, 'aside'));
     const dialog = page.locator('[data-slot="credit-top-up-dialog"]');
     const opened = await check('the top-up dialog opens from CreditBalance', async () => {
       await page.locator('aside [data-slot="credit-balance-top-up"]').click();
@@ -380,11 +271,7 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
     await check("the badge's details open on a tap (touch emulation)", async () => {
       const [chat] = await Promise.all([phone.waitForResponse((response) => response.url().endsWith('/api/chat')), phone.getByRole('button', { name: 'Send' }).tap()]);
       if (chat.status() !== 200) fail(`/api/chat answered ${chat.status()}`);
-      const badge = phone.locator('[data-slot="message-cost-badge"]').last();
-      await badge.waitFor();
-      await badge.tap();
-      const content = phone.locator('[data-slot="message-cost-badge-content"]');
-      await content.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => fail('no details 5 s after a tap on the badge'));
+      await checkTap(phone, phone.locator('[data-slot="message-cost-badge"]').last());
       await phone.screenshot({ path: join(ARTIFACTS, `example-${name}-touch.png`) });
     });
 

@@ -4,5 +4,5 @@ import { defineCredits } from 'autumn-ai-credits';
 
 export const credits = defineCredits(); // Free 8,000/mo, Pro $30 60,000/mo, Pro Annual, $10 top-up
 
-/** Numbers are formatted on the server and in the browser: one explicit locale, so both print the same HTML. */
+/** The locale the page prints its own figure in, and the sidebar's (an explicit prop; the server-fed balance uses the kit's default, en-US with dates in UTC). */
 export const LOCALE = 'en-US';

@@ -1,17 +1,24 @@
-// Server-only helpers around Autumn (here: the kit's stand-in, whose URL the driving script passes as AUTUMN_URL).
+// Server-only helpers around Autumn. AUTUMN_URL points them at another Autumn (the driving script passes the kit's
+// stand-in); unset, they talk to Autumn's own API.
 import { createCreditMeter } from 'autumn-ai-credits/server';
 import { credits } from '../credits';
 
-export const AUTUMN_URL = process.env.AUTUMN_URL ?? 'http://127.0.0.1:4100';
+/** Autumn's origin; undefined means Autumn's own API (`https://api.useautumn.com`). */
+export const AUTUMN_URL = process.env.AUTUMN_URL || undefined;
+/** Your Autumn secret key (`am_sk_…`). The fallback is the stand-in's, so `next build` runs without one. */
 export const AUTUMN_SECRET_KEY = process.env.AUTUMN_SECRET_KEY ?? 'am_sk_test_stand_in';
-/** The signed-in customer. A real app takes it from its session, never from the request. */
+
+/**
+ * The signed-in customer, from a simulated server-side session. A real app reads it from its own session (a cookie
+ * its auth library verifies) — never from the request body, a query string or a header the browser sets.
+ */
 export const CUSTOMER_ID = process.env.DEMO_CUSTOMER_ID ?? 'user_1';
 
 export const meter = createCreditMeter({ secretKey: AUTUMN_SECRET_KEY, serverURL: AUTUMN_URL, config: credits });
 
 /** The customer as Autumn returns it (`customers.get_or_create`), fed to `CreditsProvider` as is. */
 export async function getCustomer(customerId: string): Promise<unknown> {
-  const response = await fetch(`${AUTUMN_URL}/v1/customers.get_or_create`, {
+  const response = await fetch(`${AUTUMN_URL ?? 'https://api.useautumn.com'}/v1/customers.get_or_create`, {
     method: 'POST',
     headers: { authorization: `Bearer ${AUTUMN_SECRET_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ customer_id: customerId }),

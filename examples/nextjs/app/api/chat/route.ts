@@ -15,7 +15,7 @@ export async function POST(request: Request) {
       customerId: CUSTOMER_ID, // from YOUR session in a real app, never from the request body
       model: MODEL,
       promptTokens: 1200,
-      maxOutputTokens: 1024,
+      maxOutputTokens: 4096, // the simulated reply below (2,400 output tokens) stays within it
       id: `msg_${crypto.randomUUID()}`,
     });
   } catch (error) {

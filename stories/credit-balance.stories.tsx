@@ -12,7 +12,7 @@ const test = (props: Extract<CreditsStoryParameters, { source: 'test' }>['props'
 
 /** The meter once the customer has loaded (the stand-in answers through MSW). */
 async function loadedMeter(canvasElement: HTMLElement): Promise<HTMLElement> {
-  return within(canvasElement).findByRole('meter', {}, { timeout: 5000 });
+  return within(canvasElement).findByRole('meter', {}, { timeout: 15_000 });
 }
 
 /**

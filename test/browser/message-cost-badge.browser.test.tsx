@@ -36,18 +36,30 @@ describe('MessageCostBadge in Chromium', () => {
       await expect.poll(() => screen.queryByRole('tooltip')).toBeNull();
     });
 
-    it('opens nothing when the pointer only passes over it', async () => {
+    const withElsewhere = () =>
       render(
         <>
           <MessageCostBadge cost={GATEWAY_COST} locale="en" />
-          <p>elsewhere</p>
+          {/* Far from the badge: not under its details, which open below it at the top of the page. */}
+          <p style={{ marginTop: 300 }}>elsewhere</p>
         </>,
       );
+
+    it('shows nothing once the pointer has passed over it', async () => {
+      withElsewhere();
       await userEvent.hover(screen.getByRole('button', { name: /Actual cost/ }));
       await userEvent.hover(screen.getByText('elsewhere'));
       await new Promise((done) => setTimeout(done, 600));
       expect(screen.queryByRole('tooltip')).toBeNull();
-      expect(document.querySelector('[data-slot="message-cost-badge"][data-state]')?.getAttribute('aria-describedby')).toBeNull();
+      expect(document.querySelector('[data-slot="message-cost-badge"]')?.getAttribute('aria-describedby')).toBeNull();
+    });
+
+    it('closes the details a resting pointer opened when it moves on, though it never entered the re-mounted button', async () => {
+      withElsewhere();
+      await userEvent.hover(screen.getByRole('button', { name: /Actual cost/ }));
+      await screen.findByRole('tooltip', {}, { timeout: 10_000 });
+      await userEvent.hover(screen.getByText('elsewhere'));
+      await expect.poll(() => screen.queryByRole('tooltip')).toBeNull();
     });
 
     it('opens on a tap and closes on the next tap (touch has no hover)', async () => {

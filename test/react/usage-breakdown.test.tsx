@@ -373,7 +373,7 @@ describe('UsageBreakdown with charges Autumn has not aggregated yet', () => {
     } finally {
       vi.useRealTimers();
     }
-  });
+  }, 20_000);
 
   it('adds pending charges to their thread and to the total exactly, and ignores unreadable amounts', () => {
     const shown = withPendingUsage(

@@ -25,7 +25,10 @@ export function useStandIn(options: StartAutumnStandInOptions = {}): { readonly 
   const state: { standIn?: RunningAutumnStandIn; autumn?: Autumn } = {};
   beforeAll(async () => {
     state.standIn = await startAutumnStandIn({ now: STAND_IN_EPOCH, ...options });
-    state.autumn = sdk(state.standIn);
+    // A generous deadline: on a loaded 2-core machine 250 concurrent requests (L35) can take longer than autumn-js's
+    // 5 s default, and a request that timed out keeps running into the next test's fresh state. Tests of deadlines
+    // build their own client with `sdk(standIn, { timeoutMs })`.
+    state.autumn = sdk(state.standIn, { timeoutMs: 60_000 });
   });
   afterEach(() => state.standIn?.reset());
   afterAll(async () => {

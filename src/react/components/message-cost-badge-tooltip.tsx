@@ -108,15 +108,34 @@ export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames
   // Whether the details were open when a finger touched the badge (Radix closes them on pointer down).
   const openAtPress = React.useRef(false);
   const triggerRef = React.useRef<HTMLButtonElement>(null);
+  // Opened by the first hover below, until Radix takes over (any open/close of its own).
+  const openedByHover = React.useRef(false);
   React.useEffect(() => {
     if (defaultOpen !== 'hover') return;
-    // The re-mounted button gets no pointer event until the pointer moves: ask the browser where the pointer is.
-    const timer = setTimeout(() => triggerRef.current?.matches(':hover') && setOpen(true), TOOLTIP_DELAY_MS);
-    return () => clearTimeout(timer);
+    // The re-mounted button gets no pointer event until the pointer moves on it: ask the browser where the pointer
+    // is, after the hover delay and on every move until Radix takes over — a pointer that never entered the new
+    // button never leaves it either.
+    const hovered = () => triggerRef.current?.matches(':hover') === true;
+    const timer = setTimeout(() => hovered() && setOpen((openedByHover.current = true)), TOOLTIP_DELAY_MS);
+    const onMove = (event: PointerEvent) => {
+      const onDetails = event.target instanceof Element && event.target.closest('[data-slot="message-cost-badge-content"]');
+      if (openedByHover.current && !hovered() && !onDetails) setOpen((openedByHover.current = false));
+    };
+    document.addEventListener('pointermove', onMove);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener('pointermove', onMove);
+    };
   }, [defaultOpen]);
   return (
     <TooltipPrimitive.Provider delayDuration={TOOLTIP_DELAY_MS}>
-      <TooltipPrimitive.Root open={open} onOpenChange={setOpen}>
+      <TooltipPrimitive.Root
+        open={open}
+        onOpenChange={(next) => {
+          openedByHover.current = false;
+          setOpen(next);
+        }}
+      >
         <TooltipPrimitive.Trigger
           asChild
           ref={triggerRef}

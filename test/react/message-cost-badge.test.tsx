@@ -427,7 +427,7 @@ describe('MessageCostBadge', () => {
       );
       expect(badgeRenders).toHaveBeenCalledTimes(1000);
       expect(screen.getAllByRole('button')[999]).toHaveAccessibleName('Actual cost: 99.9 credits');
-    });
+    }, 30_000);
 
     it('re-renders no badge when the app re-renders with rebuilt cost records', () => {
       function Chat({ tick }: { tick: number }) {

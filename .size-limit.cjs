@@ -28,6 +28,14 @@
  * had no way to see a cost; the hover timer lives in the lazy chunk, so the badge alone stays under its 3.1 KB guard
  * at 3.09), locale/time-zone defaults that make server and browser HTML agree (`timeZone` through the providers), and
  * the shortfall with `persistFreeOverage`. The 'use client' split of issue 13 cost nothing measurable.
+ *
+ * The visual-review fixes moved four guards (measured before → after, own code): React entry 17.79 → 17.97 KB (17.8 →
+ * 18.0), React + autumn 18.28 → 18.46 KB (18.3 → 18.5), autumn entry 5.38 → 5.42 KB (5.4 → 5.45), the tooltip chunk
+ * 5.35 → 5.39 KB (5.3 → 5.4; it was already 5.35 after the badge's close-on-move fix, 7024846). What the bytes buy: the
+ * year on a date outside the current year (two more Intl.DateTimeFormat per locale: ~45 B, in every entry that builds
+ * formatters), the balance's details as separate items whose separators never dangle on a wrap (~45 B), the meter's
+ * 3:1 edge, the breakdown's percent column, the unlimited balance without "Top up", the estimate's shortfall on its
+ * own line. The badge alone stays under its 3.1 KB guard (3.099).
  */
 /** The goals of issue 6, in KB: printed by `npm run bench` against the measured figures. */
 const GOALS = { reactEntry: 10, messageCostBadge: 2.5 };
@@ -56,14 +64,14 @@ const INITIAL_ONLY = {
 };
 
 module.exports = Object.assign([
-  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '17.8 KB', ...INITIAL_ONLY },
+  { name: 'React entry, own code', path: 'dist/index.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '18.0 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge alone, own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '3.1 KB', ...INITIAL_ONLY },
-  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.3 KB' },
+  { name: 'MessageCostBadge after the first hover (+ tooltip chunk), own code', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.4 KB' },
   { name: 'React entry, with dependencies', path: 'dist/index.js', import: '*', gzip: true, ignore: PEERS, limit: '42 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge alone, with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '13 KB', ...INITIAL_ONLY },
   { name: 'MessageCostBadge after the first hover (+ tooltip chunk), with dependencies', path: 'dist/index.js', import: '{ MessageCostBadge }', gzip: true, ignore: PEERS, limit: '36 KB' },
-  { name: 'Autumn entry (autumn-ai-credits/autumn), own code', path: 'dist/autumn.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.4 KB' },
-  { name: 'React entry + autumn entry, own code', path: ['dist/index.js', 'dist/autumn.js'], import: { 'dist/index.js': '*', 'dist/autumn.js': '{ AutumnCreditsProvider }' }, gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '18.3 KB', ...INITIAL_ONLY },
+  { name: 'Autumn entry (autumn-ai-credits/autumn), own code', path: 'dist/autumn.js', import: '*', gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '5.45 KB' },
+  { name: 'React entry + autumn entry, own code', path: ['dist/index.js', 'dist/autumn.js'], import: { 'dist/index.js': '*', 'dist/autumn.js': '{ AutumnCreditsProvider }' }, gzip: true, ignore: [...PEERS, ...DEPENDENCIES], limit: '18.5 KB', ...INITIAL_ONLY },
   // Moved on purpose, 12 → 13.6 KB (8.8 → 13.5 KB measured): the exactly-once protocol of issue 12 — the kit's own
   // Autumn client (deadlines, no fail-open, keyed charges), the write-ahead outbox and its Redis adapter, and the
   // fixes its fault tests found. Server code: never in a browser bundle.

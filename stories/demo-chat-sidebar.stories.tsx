@@ -122,17 +122,20 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
             </li>
           ))}
         </ol>
-        <form onSubmit={send} className="flex items-center gap-2 border-t border-credits-border p-3">
-          <label htmlFor="demo-message" className="sr-only">
-            Message
-          </label>
-          <input
-            id="demo-message"
-            value={draft}
-            onChange={(event) => setDraft(event.target.value)}
-            className="h-9 min-w-0 flex-1 rounded-md border border-credits-border bg-credits-background px-3 text-sm"
-          />
-          <CreditEstimate credits={ESTIMATE_CREDITS} size="sm" />
+        {/* The estimate sits beside the input while both fit (the input keeps 15rem), else on a line below it. */}
+        <form onSubmit={send} className="flex items-start gap-2 border-t border-credits-border p-3">
+          <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-2 gap-y-1">
+            <label htmlFor="demo-message" className="sr-only">
+              Message
+            </label>
+            <input
+              id="demo-message"
+              value={draft}
+              onChange={(event) => setDraft(event.target.value)}
+              className="h-9 min-w-0 flex-[1_1_15rem] rounded-md border border-credits-border bg-credits-background px-3 text-sm"
+            />
+            <CreditEstimate credits={ESTIMATE_CREDITS} size="sm" />
+          </div>
           <button
             type="submit"
             disabled={sending}

@@ -29,8 +29,11 @@ export interface CreditFormatters {
   percent(value: number): string;
   /** 1,536 — exact (a breakdown is where exact counts matter). */
   tokens(value: number): string;
-  /** A date like "Dec 1" in the locale, in the formatters' time zone (default UTC). */
-  date(ms: number): string;
+  /**
+   * A date like "Dec 1" in the locale, in the formatters' time zone (default UTC); "Jan 15, 2027" when it is not in
+   * the current year there (`now`, default the clock), so a reset a year away never reads as today.
+   */
+  date(ms: number, now?: number): string;
 }
 
 /** The locale when none is given: a fixed one, so a server and a browser render the same text. */
@@ -102,6 +105,9 @@ function build(locale: string, currency: string, timeZone: string): CreditFormat
   const percentWhole = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const percentSmall = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const date = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone });
+  const dateWithYear = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone });
+  // The calendar year in the time zone: only compared, never shown.
+  const year = new Intl.DateTimeFormat(locale, { year: 'numeric', timeZone });
 
   return {
     locale,
@@ -126,9 +132,9 @@ function build(locale: string, currency: string, timeZone: string): CreditFormat
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
       return whole.format(Math.max(0, value));
     },
-    date(ms) {
+    date(ms, now = Date.now()) {
       if (!finite(ms)) return NOT_A_NUMBER_TEXT;
-      return date.format(ms);
+      return (year.format(ms) === year.format(now) ? date : dateWithYear).format(ms);
     },
   };
 }

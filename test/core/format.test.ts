@@ -50,10 +50,27 @@ describe('getFormatters', () => {
     expect(fallback.timeZone).toBe('UTC');
     // 2026-12-01T05:00Z is still Nov 30 in Los Angeles and already Dec 1 in Auckland.
     const at = Date.UTC(2026, 11, 1, 5);
-    expect(fallback.date(at)).toBe('Dec 1');
-    expect(getFormatters('en-US', 'USD', 'America/Los_Angeles').date(at)).toBe('Nov 30');
-    expect(getFormatters('de-DE', 'EUR', 'Pacific/Auckland').date(at)).toBe('1. Dez.');
+    const now = Date.UTC(2026, 5, 1);
+    expect(fallback.date(at, now)).toBe('Dec 1');
+    expect(getFormatters('en-US', 'USD', 'America/Los_Angeles').date(at, now)).toBe('Nov 30');
+    expect(getFormatters('de-DE', 'EUR', 'Pacific/Auckland').date(at, now)).toBe('1. Dez.');
     expect(getFormatters('en-US', 'USD', 'Mars/Olympus').timeZone).toBe('UTC');
+  });
+
+  it('shows the year of a date outside the current year, in the formatters’ time zone', () => {
+    const en = getFormatters();
+    const now = Date.UTC(2026, 0, 15, 9);
+    // A yearly reset on the day itself is a year away: never "Jan 15", which reads as today.
+    expect(en.date(Date.UTC(2027, 0, 15), now)).toBe('Jan 15, 2027');
+    expect(en.date(Date.UTC(2026, 1, 15), now)).toBe('Feb 15');
+    expect(en.date(Date.UTC(2025, 11, 31), now)).toBe('Dec 31, 2025');
+    expect(getFormatters('de-DE', 'EUR').date(Date.UTC(2027, 0, 15), now)).toBe('15. Jan. 2027');
+    // 2026-12-31T23:00Z is already 2027 in Auckland (and "now" still 2026 there).
+    const auckland = getFormatters('en-US', 'USD', 'Pacific/Auckland');
+    expect(auckland.date(Date.UTC(2026, 11, 31, 23), now)).toBe('Jan 1, 2027');
+    expect(auckland.date(Date.UTC(2026, 11, 31, 23), Date.UTC(2026, 11, 31, 12))).toBe('Jan 1');
+    // Without `now`: the clock's year.
+    expect(en.date(Date.now())).not.toMatch(/\d{4}/);
   });
 
   it('follows the locale and currency given, not en-US', () => {

@@ -53,9 +53,29 @@ describe('CreditBalanceView', () => {
       expect(screen.getByRole('meter')).toHaveAttribute('aria-valuetext', '6.000 of 8.000 credits left');
     });
 
-    it('shows when the included credits reset', () => {
-      render(<CreditBalanceView remaining={6000} granted={8000} nextResetAt={Date.UTC(2026, 11, 1, 12)} locale="en-US" />);
-      expect(root()).toHaveTextContent('Resets Dec 1');
+    it('shows when the included credits reset, with the year when it is not this year', () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 15, 9) });
+      try {
+        const { rerender } = render(<CreditBalanceView remaining={6000} granted={8000} nextResetAt={Date.UTC(2026, 11, 1, 12)} locale="en-US" />);
+        expect(root()).toHaveTextContent('Resets Dec 1');
+        expect(root()).not.toHaveTextContent('2026');
+        // A yearly plan renewed today resets a year from now: never "Jan 15", which reads as today.
+        rerender(<CreditBalanceView remaining={6000} granted={8000} nextResetAt={Date.UTC(2027, 0, 15, 9)} locale="en-US" />);
+        expect(root()).toHaveTextContent('Resets Jan 15, 2027');
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('shows each detail as its own item, so a wrapped line never ends on a separator', () => {
+      render(<CreditBalanceView remaining={0} granted={60000} usage={61000} overageAllowed nextResetAt={Date.UTC(2026, 11, 1)} locale="en-US" />);
+      const details = document.querySelector('[data-slot="credit-balance-details"]')!;
+      expect([...details.children].map((part) => part.textContent)).toEqual([
+        'of 60,000',
+        '1,000 credits over the balance',
+        expect.stringMatching(/^Resets Dec 1/),
+      ]);
+      expect(details.textContent).not.toContain('·');
     });
   });
 
@@ -280,6 +300,25 @@ describe('CreditBalance', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Top up' }));
     expect(onTopUp).toHaveBeenCalledTimes(1);
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  describe('given an unlimited balance in a provider', () => {
+    it('offers no top-up, unless topUp asks for it', () => {
+      const { rerender } = render(
+        <CreditsTestProvider level="unlimited">
+          <CreditBalance />
+        </CreditsTestProvider>,
+      );
+      expect(root()).toHaveAttribute('data-state', 'unlimited');
+      expect(screen.queryByRole('button', { name: 'Top up' })).toBeNull();
+
+      rerender(
+        <CreditsTestProvider level="unlimited">
+          <CreditBalance topUp />
+        </CreditsTestProvider>,
+      );
+      expect(screen.getByRole('button', { name: 'Top up' })).toBeInTheDocument();
+    });
   });
 
   it('re-renders with the balance after applyUsage', async () => {

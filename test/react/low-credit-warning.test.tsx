@@ -25,6 +25,8 @@ describe('LowCreditWarningView', () => {
       const banner = screen.getByRole('status');
       expect(banner).toHaveAttribute('data-state', 'low');
       expect(banner).toHaveTextContent('Your credits are running low: 1,234 left.');
+      // A no-break space keeps the number with its word when the banner wraps.
+      expect(banner.textContent).toContain('1,234\u00a0left.');
       await userEvent.click(within(banner).getByRole('button', { name: 'Top up' }));
       expect(onTopUp).toHaveBeenCalledTimes(1);
       await expectNoAxeViolations(container);

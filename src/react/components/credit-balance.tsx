@@ -210,8 +210,8 @@ function BalanceSkeleton({ labels, classNames }: { labels: CreditBalanceLabels; 
   return (
     <div data-slot="credit-balance-skeleton" className={cn('flex flex-col gap-2', classNames?.skeleton)}>
       <span className="sr-only">{labels.loading}</span>
-      <span aria-hidden="true" className="h-6 w-28 animate-pulse rounded bg-credits-muted" />
-      <span aria-hidden="true" className="h-1.5 w-full animate-pulse rounded-full bg-credits-muted" />
+      <span aria-hidden="true" className="h-6 w-28 animate-pulse rounded bg-credits-foreground/10" />
+      <span aria-hidden="true" className="h-1.5 w-full animate-pulse rounded-full bg-credits-foreground/10" />
     </div>
   );
 }
@@ -233,7 +233,7 @@ function BalanceBody({ shown, formatters, labels, classNames, title, onOpenBreak
 
   const value = (
     <>
-      <span data-slot="credit-balance-amount" className={cn('text-2xl font-semibold tabular-nums group-data-[size=compact]/credit-balance:text-base', classNames?.amount)}>
+      <span data-slot="credit-balance-amount" className={cn('text-2xl font-semibold tracking-tight tabular-nums group-data-[size=compact]/credit-balance:text-base', classNames?.amount)}>
         {state.unlimited ? labels.unlimited : remainingText}
       </span>
       {state.unlimited ? null : (
@@ -295,7 +295,8 @@ function BalanceBody({ shown, formatters, labels, classNames, title, onOpenBreak
           aria-valuemax={100}
           aria-valuenow={meterValue(percent)}
           aria-valuetext={labels.valueText(remainingText, totalText)}
-          className={cn('h-1.5 w-full overflow-hidden rounded-full bg-credits-muted', classNames?.meter)}
+          // The track's edge at 3:1 against the card, light and dark (WCAG 1.4.11): an empty meter is still a meter.
+          className={cn('h-1.5 w-full overflow-hidden rounded-full bg-credits-foreground/10 ring-1 ring-credits-muted-foreground/75 ring-inset', classNames?.meter)}
         >
           <div
             data-slot="credit-balance-indicator"
@@ -333,12 +334,20 @@ function Details({
   if (state.overage > 0) parts.push(labels.overage(formatters.credits(state.overage)));
   if (state.nextResetAt !== null) parts.push(labels.resets(formatters.date(state.nextResetAt)));
   if (parts.length === 0) return null;
+  // One flex item per part, each with its "·" drawn in the gap before it: the first part of every line has its dot
+  // outside the clipped box, so a wrapped line never starts or ends with a separator.
   return (
     <p
       data-slot="credit-balance-details"
-      className={cn('text-xs text-credits-muted-foreground tabular-nums group-data-[size=compact]/credit-balance:hidden', className)}
+      className={cn(
+        'flex flex-wrap gap-x-3 overflow-hidden text-xs text-credits-muted-foreground tabular-nums group-data-[size=compact]/credit-balance:hidden',
+        "*:before:-ms-2 *:before:me-1 *:before:content-['·']",
+        className,
+      )}
     >
-      {parts.join(' · ')}
+      {parts.map((part) => (
+        <span key={part}>{part}</span>
+      ))}
     </p>
   );
 }
@@ -388,7 +397,10 @@ function BreakdownDialog({
 export type CreditBalanceProps = Omit<CreditBalanceViewProps, keyof CreditBalanceNumbers | 'state' | 'onRetry'> & {
   /** Replaces opening the top-up dialog. */
   onTopUp?: (() => void) | undefined;
-  /** Set false to hide the top-up action. Default: shown when the config has top-up packages. */
+  /**
+   * Set false to hide the top-up action, true to show it on an unlimited balance too. Default: shown when the config
+   * has top-up packages (or `onTopUp` is given) and the balance is not unlimited.
+   */
   topUp?: boolean | undefined;
 };
 
@@ -396,14 +408,14 @@ export type CreditBalanceProps = Omit<CreditBalanceViewProps, keyof CreditBalanc
  * The balance of the nearest `CreditsProvider`: Retry refreshes it, "Top up" opens `CreditTopUpDialog` (or calls
  * `onTopUp`), with optimistic usage already applied.
  */
-export function CreditBalance({ onTopUp, topUp = true, config, action, ...props }: CreditBalanceProps) {
+export function CreditBalance({ onTopUp, topUp, config, action, ...props }: CreditBalanceProps) {
   const credits = useCredits();
   const [dialogOpen, setDialogOpen] = React.useState(false);
   const { refresh } = credits;
   const onRetry = React.useCallback(() => {
     void refresh().catch(() => {});
   }, [refresh]);
-  const canTopUp = topUp && (onTopUp !== undefined || credits.packages.length > 0);
+  const canTopUp = (topUp ?? !credits.state.unlimited) && (onTopUp !== undefined || credits.packages.length > 0);
   return (
     <>
       <CreditBalanceView

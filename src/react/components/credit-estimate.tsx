@@ -114,13 +114,13 @@ export function CreditEstimateView({
           </span>
         </span>
       )}
-      {/* Always mounted, so screen readers announce it when the estimate crosses the balance. */}
+      {/* Always mounted, so screen readers announce it when the estimate crosses the balance; a line of its own. */}
       <span
         data-slot="credit-estimate-status"
         role="status"
         aria-live="polite"
         aria-atomic="true"
-        className={cn('font-medium empty:hidden', classNames?.status)}
+        className={cn('basis-full font-medium empty:hidden', classNames?.status)}
       >
         {result.state === 'short' ? labels.short(result.shortBy > 0 ? formatters.credits(result.shortBy) : null) : ''}
       </span>

@@ -115,8 +115,8 @@ export function UsageBreakdownView({
           <span className="sr-only">{labels.loading}</span>
           {Array.from({ length: SKELETON_ROWS }, (_, index) => (
             <div key={index} aria-hidden="true" className="flex flex-col gap-1">
-              <div className="h-3 w-24 animate-pulse rounded bg-credits-muted" />
-              <div className="h-2 animate-pulse rounded-full bg-credits-muted" style={{ width: `${SKELETON_WIDTHS[index] ?? 50}%` }} />
+              <div className="h-3 w-24 animate-pulse rounded bg-credits-foreground/10" />
+              <div className="h-2 animate-pulse rounded-full bg-credits-foreground/10" style={{ width: `${SKELETON_WIDTHS[index] ?? 50}%` }} />
             </div>
           ))}
         </div>
@@ -148,7 +148,8 @@ export function UsageBreakdownView({
                     <span data-slot="usage-breakdown-value" className={cn('shrink-0 tabular-nums text-credits-muted-foreground', classNames?.value)}>
                       {row.credits === null ? '—' : `${formatters.credits(row.credits)} ${labels.unit}`}
                       {showPrice && row.usd !== null ? ` · ${formatters.money(row.usd)}` : null}{' '}
-                      <span data-slot="usage-breakdown-percent" className={cn('font-medium text-credits-foreground', classNames?.percent)}>
+                      {/* A right-aligned column: the shares line up, and never touch the price. */}
+                      <span data-slot="usage-breakdown-percent" className={cn('inline-block min-w-10 text-end font-medium text-credits-foreground', classNames?.percent)}>
                         {percent}
                       </span>
                     </span>
@@ -156,7 +157,7 @@ export function UsageBreakdownView({
                   <div
                     data-slot="usage-breakdown-track"
                     aria-hidden="true"
-                    className={cn('h-2 overflow-hidden rounded-full bg-credits-muted', classNames?.track)}
+                    className={cn('h-2 overflow-hidden rounded-full bg-credits-foreground/10', classNames?.track)}
                   >
                     <div
                       data-slot="usage-breakdown-bar"

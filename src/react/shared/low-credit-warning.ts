@@ -23,7 +23,8 @@ export interface LowCreditWarningLabels {
 }
 
 export const DEFAULT_LOW_CREDIT_WARNING_LABELS: LowCreditWarningLabels = Object.freeze({
-  low: (remaining: string) => `Your credits are running low: ${remaining} left.`,
+  // A no-break space: the number never wraps away from its word ("1,200" / "left.").
+  low: (remaining: string) => `Your credits are running low: ${remaining}\u00a0left.`,
   empty: 'You are out of credits. Top up to keep going.',
   overage: (overage: string) => `Your credits are used up; ${overage} credits so far are billed as overage.`,
   topUp: 'Top up',

@@ -20,7 +20,8 @@ export const messageCostBadgeVariants = cva(
     'inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-md border border-credits-border bg-transparent font-medium tabular-nums',
     'text-credits-muted-foreground transition-colors outline-none hover:bg-credits-muted hover:text-credits-foreground',
     'focus-visible:ring-2 focus-visible:ring-credits-ring focus-visible:ring-offset-1 focus-visible:ring-offset-credits-background',
-    'data-[state=estimate]:border-dashed data-[state=unknown]:opacity-70',
+    // An estimate's dashed edge in its text colour, 4.5:1 light and dark (the default border is too faint for a dash).
+    'data-[state=estimate]:border-dashed data-[state=estimate]:border-credits-muted-foreground data-[state=unknown]:opacity-70',
   ],
   {
     variants: {

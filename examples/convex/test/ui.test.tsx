@@ -43,7 +43,7 @@ it('shows the org’s balance, the low warning, each turn’s cost and usage per
   );
   const view = render(screenOf());
 
-  // CreditBalance: 1,000 − 4.8 = 995.2 credits (shown whole), from the customer the action returned
+  // CreditBalance: 1,000 − 4.8 = 995.2 credits (the kit's one rounding rule: up to two decimals), from the customer the action returned
   // (features.ai_credits.balance).
   const balance = await waitFor(() => {
     const element = document.querySelector('[data-slot="credit-balance"]');
@@ -51,8 +51,8 @@ it('shows the org’s balance, the low warning, each turn’s cost and usage per
     return element as HTMLElement;
   });
   const meter = within(balance).getByRole('meter');
-  expect([meter.getAttribute('aria-valuenow'), meter.getAttribute('aria-valuetext')]).toEqual(['12.4', '995 of 8,000 credits left']);
-  expect(balance.querySelector('[data-slot="credit-balance-amount"]')?.textContent).toBe('995');
+  expect([meter.getAttribute('aria-valuenow'), meter.getAttribute('aria-valuetext')]).toEqual(['12.4', '995.2 of 8,000 credits left']);
+  expect(balance.querySelector('[data-slot="credit-balance-amount"]')?.textContent).toBe('995.2');
   // LowCreditWarning, under 20%.
   expect(document.querySelector('[data-slot="low-credit-warning"]')).not.toBeNull();
   // MessageCostBadge under the answer: the turn's two steps, 2 + 2.8 credits.
@@ -78,7 +78,7 @@ it('shows the org’s balance, the low warning, each turn’s cost and usage per
   await standIn.completeCheckout(checkoutUrl);
   view.unmount();
   render(screenOf());
-  await waitFor(() => expect(document.querySelector('[data-slot="credit-balance-amount"]')?.textContent).toBe('40,995'));
+  await waitFor(() => expect(document.querySelector('[data-slot="credit-balance-amount"]')?.textContent).toBe('40,995.2'));
   expect(document.querySelector('[data-slot="low-credit-warning"]')).toBeNull();
 });
 

@@ -108,23 +108,32 @@ export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames
   // Whether the details were open when a finger touched the badge (Radix closes them on pointer down).
   const openAtPress = React.useRef(false);
   const triggerRef = React.useRef<HTMLButtonElement>(null);
-  // Opened by the first hover below, until Radix takes over (any open/close of its own).
-  const openedByHover = React.useRef(false);
+  // While the first hover below holds the details open: stops watching the pointer (Radix takes over on any open or
+  // close of its own).
+  const stopWatching = React.useRef<(() => void) | null>(null);
   React.useEffect(() => {
     if (defaultOpen !== 'hover') return;
     // The re-mounted button gets no pointer event until the pointer moves on it: ask the browser where the pointer
-    // is, after the hover delay and on every move until Radix takes over — a pointer that never entered the new
-    // button never leaves it either.
+    // is, after the hover delay, and then on every move while the details are open this way — a pointer that never
+    // entered the new button never leaves it either. No listener is left once they close.
     const hovered = () => triggerRef.current?.matches(':hover') === true;
-    const timer = setTimeout(() => hovered() && setOpen((openedByHover.current = true)), TOOLTIP_DELAY_MS);
     const onMove = (event: PointerEvent) => {
-      const onDetails = event.target instanceof Element && event.target.closest('[data-slot="message-cost-badge-content"]');
-      if (openedByHover.current && !hovered() && !onDetails) setOpen((openedByHover.current = false));
+      if (hovered() || (event.target instanceof Element && event.target.closest('[data-slot="message-cost-badge-content"]'))) return;
+      stopWatching.current?.();
+      setOpen(false);
     };
-    document.addEventListener('pointermove', onMove);
+    const timer = setTimeout(() => {
+      if (!hovered()) return;
+      document.addEventListener('pointermove', onMove);
+      stopWatching.current = () => {
+        document.removeEventListener('pointermove', onMove);
+        stopWatching.current = null;
+      };
+      setOpen(true);
+    }, TOOLTIP_DELAY_MS);
     return () => {
       clearTimeout(timer);
-      document.removeEventListener('pointermove', onMove);
+      stopWatching.current?.();
     };
   }, [defaultOpen]);
   return (
@@ -132,7 +141,7 @@ export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames
       <TooltipPrimitive.Root
         open={open}
         onOpenChange={(next) => {
-          openedByHover.current = false;
+          stopWatching.current?.();
           setOpen(next);
         }}
       >

@@ -3,23 +3,8 @@ import { render, screen, within } from '@testing-library/react';
 import { userEvent } from 'vitest/browser';
 import { describe, expect, it } from 'vitest';
 import { MessageCostBadge } from '../../src/react/components/message-cost-badge.js';
-import type { MessageCost } from '../../src/react/lib/message-cost.js';
+import { GATEWAY_COST } from '../fixtures/message-cost.js';
 import { expectNoAxeViolations } from './axe.js';
-
-const GATEWAY_COST: MessageCost = {
-  credits: 0.618,
-  usd: '0.0001545',
-  model: 'openai/gpt-5-mini',
-  source: 'gateway',
-  kind: 'actual',
-  usage: {
-    inputTokens: 1000,
-    inputTokenDetails: { noCacheTokens: 200, cacheReadTokens: 700, cacheWriteTokens: 100 },
-    outputTokens: 500,
-    outputTokenDetails: { textTokens: 300, reasoningTokens: 200 },
-    totalTokens: 1500,
-  },
-};
 
 describe('MessageCostBadge in Chromium', () => {
   describe('given a gateway cost', () => {

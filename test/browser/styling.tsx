@@ -16,24 +16,9 @@ import { CreditBalanceView } from '../../src/react/components/credit-balance.js'
 import { CreditTopUpDialogView } from '../../src/react/components/credit-top-up-dialog.js';
 import { MessageCostBadge, preloadMessageCostBadgeTooltip } from '../../src/react/components/message-cost-badge.js';
 import { UsageBreakdownView } from '../../src/react/components/usage-breakdown.js';
-import type { MessageCost } from '../../src/react/lib/message-cost.js';
+import { GATEWAY_COST } from '../fixtures/message-cost.js';
 
 const TRANSPARENT = 'rgba(0, 0, 0, 0)';
-
-const COST: MessageCost = {
-  credits: 0.618,
-  usd: '0.0001545',
-  model: 'openai/gpt-5-mini',
-  source: 'gateway',
-  kind: 'actual',
-  usage: {
-    inputTokens: 1000,
-    inputTokenDetails: { noCacheTokens: 200, cacheReadTokens: 700, cacheWriteTokens: 100 },
-    outputTokens: 500,
-    outputTokenDetails: { textTokens: 300, reasoningTokens: 200 },
-    totalTokens: 1500,
-  },
-};
 
 const ITEMS = [
   { id: 't1', label: 'Trip to Lisbon', credits: 4200 },
@@ -85,7 +70,7 @@ function ChatMessage() {
     <ol style={{ width: 480 }}>
       <li data-testid="message" style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
         <p>The trip costs about 1,200 € in total.</p>
-        <MessageCostBadge size="sm" cost={COST} locale="en-US" />
+        <MessageCostBadge size="sm" cost={GATEWAY_COST} locale="en-US" />
       </li>
     </ol>
   );

@@ -33,14 +33,31 @@
  *    - screenshots to .artifacts/example-nextjs-{light,dialog,touch}.png (light with the badge's details open).
  *
  * Every check runs even when an earlier one failed (unless it depends on it); the script lists them all and exits 1
- * if any failed. The browser helpers and style checks are shared with example-vite.mjs (scripts/lib/example-browser.mjs).
+ * if any failed. The browser helpers and the chat-charge, low-warning, top-up, style, hover and tap checks are shared
+ * with example-vite.mjs (scripts/lib/example-browser.mjs).
  * Needs no network but the npm registry. Usage: node scripts/example-nextjs.mjs [--no-build]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, checkFirstHover, checkList, checkPageStyles, checkTap, fail, freePort, stop, styleProblems, watch } from './lib/example-browser.mjs';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  checkChatCharge,
+  checkFirstHover,
+  checkList,
+  checkLowWarning,
+  checkPageStyles,
+  checkTap,
+  checkTopUp,
+  fail,
+  freePort,
+  oneLine,
+  stop,
+  styleProblems,
+  watch,
+} from './lib/example-browser.mjs';
 import { installExample, packKit, ROOT, run } from './lib/example-kit.mjs';
 
 const EXAMPLE = join(ROOT, 'examples', 'nextjs');
@@ -58,7 +75,6 @@ function log(message) {
 }
 
 const nextEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-const oneLine = (text) => text.replace(/\s+/g, ' ').trim();
 
 /** The last 22:00 UTC before `now`: a cycle anchored there resets at 22:00 UTC, the next day in Auckland. */
 function lateUtcAnchor(now) {
@@ -188,6 +204,7 @@ try {
     await shows('sidebar', 'aside [data-slot="credit-balance-amount"]', value);
     await shows('server-fed', '[data-testid="server-balance"] [data-slot="credit-balance-amount"]', value);
   };
+  const app = { page, kit, credits, en, remaining, showsBalance };
 
   await check(`the browser runs in ${BROWSER.locale} / ${BROWSER.timezoneId}`, async () => {
     const side = await page.evaluate(() => ({ lang: navigator.language, zone: Intl.DateTimeFormat().resolvedOptions().timeZone }));
@@ -220,32 +237,16 @@ try {
 
   // 2. A chat call: reserved and settled in the Route Handler; stand-in, badge and both balances agree.
   const chatted = await check('a chat call settles; the balance drops by exactly the badge', async () => {
-    const before = remaining();
-    const [chat] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/chat')), page.getByRole('button', { name: 'Send a message' }).click()]);
-    if (chat.status() !== 200) fail(`/api/chat answered ${chat.status()}: ${await chat.text()}`);
-    const { cost } = await chat.json();
-    if (cost.credits !== perMessage || cost.billed !== true || cost.source !== 'gateway') fail(`/api/chat settled ${JSON.stringify(cost)}, expected ${perMessage} credits billed from the gateway cost`);
-    const after = remaining();
-    const dropped = kit.subtractCredits(before, after, credits.creditDecimals);
-    const badge = page.locator('[data-testid="chat-cost"] [data-slot="message-cost-badge-value"]').last();
-    await badge.waitFor({ timeout: 10_000 });
-    const badgeText = (await badge.innerText()).trim();
-    if (dropped !== perMessage) fail(`the stand-in's balance dropped by ${dropped} (${before} → ${after}), the call cost ${perMessage}`);
-    if (badgeText !== en.credits(dropped)) fail(`the badge reads "${badgeText}", the balance dropped by ${en.credits(dropped)}`);
-    await showsBalance(after);
+    const { before, after, badgeText } = await checkChatCharge(app, {
+      send: page.getByRole('button', { name: 'Send a message' }),
+      badgeSelector: '[data-testid="chat-cost"] [data-slot="message-cost-badge-value"]',
+      perMessage,
+    });
     return `$${GATEWAY_COST} = ${perMessage} credits: stand-in ${before} → ${after}, badge "${badgeText}", sidebar "${oneLine(await sidebarAmount.innerText())}", server-fed "${oneLine(await serverAmount.innerText())}"`;
   });
 
   // 3. Under 20% of the grant: the warning.
-  await check('the low warning appears under 20%', async () => {
-    const share = remaining() / FREE_GRANT;
-    if (!(share < 0.2)) fail(`the balance is ${(share * 100).toFixed(2)}% of the grant: not under 20%`);
-    const warning = page.locator('[data-slot="low-credit-warning"]');
-    await warning.waitFor({ timeout: 10_000 }).catch(() => fail('no [data-slot=low-credit-warning] within 10 s'));
-    const state = await page.locator('aside [data-slot="credit-balance"]').getAttribute('data-state');
-    if (state !== 'low') fail(`the sidebar CreditBalance's data-state is ${state}, expected low`);
-    return `${(share * 100).toFixed(2)}% left: "${oneLine(await warning.innerText())}"`;
-  });
+  await check('the low warning appears under 20%', () => checkLowWarning(app, { grant: FREE_GRANT, balanceSelector: 'aside [data-slot="credit-balance"]' }));
 
   // The badge's details on the first hover: one hover(), no other mouse move.
   if (chatted) await check("the badge's details open on the first hover", () => checkFirstHover(page, page.locator('[data-testid="chat-cost"] [data-slot="message-cost-badge"]').last()));
@@ -270,19 +271,7 @@ try {
 
     // The top-up: attach (through /api/autumn/attach) → the stand-in's checkout URL → 303 back to the page.
     await check(`a top-up through the stand-in's checkout adds ${en.credits(TOP_UP_CREDITS)}`, async () => {
-      const before = remaining();
-      const checkoutRequest = page.waitForRequest((request) => request.url().startsWith(`${standIn.url}/checkout/`), { timeout: 10_000 });
-      const back = page.waitForResponse((response) => response.url() === `${base}/` && response.request().isNavigationRequest(), { timeout: 15_000 });
-      await dialog.locator('[data-slot="credit-top-up-dialog-package"]').first().click();
-      await checkoutRequest.catch(() => fail("the browser never went to the stand-in's checkout URL"));
-      await back.catch(() => fail('the checkout did not return to the page'));
-      await page.waitForLoadState('load');
-      const [checkout] = standIn.checkouts();
-      if (!checkout || checkout.status !== 'completed') fail(`the stand-in's checkout is ${JSON.stringify(checkout)}`);
-      const after = remaining();
-      if (kit.subtractCredits(after, before, credits.creditDecimals) !== TOP_UP_CREDITS) fail(`the stand-in's balance went ${before} → ${after}, not +${TOP_UP_CREDITS}`);
-      await showsBalance(after);
-      if ((await page.locator('[data-slot="low-credit-warning"]').count()) > 0) fail('the low warning still shows after the top-up');
+      const { checkout, before, after } = await checkTopUp(app, { dialog, standIn, appUrl: base, topUpCredits: TOP_UP_CREDITS, backTimeoutMs: 15_000 });
       return `checkout ${checkout.planId} completed, stand-in ${before} → ${after}, sidebar "${oneLine(await sidebarAmount.innerText())}", server-fed "${oneLine(await serverAmount.innerText())}"`;
     });
   }

@@ -31,15 +31,31 @@
  * app's last check.
  *
  * Every check of an app runs even when an earlier one failed (unless it depends on it); the script lists them all
- * and exits 1 if any failed. The browser helpers and the style, hover and tap checks live in
- * scripts/lib/example-browser.mjs, shared with example-nextjs.mjs.
+ * and exits 1 if any failed. The browser helpers and the chat-charge, low-warning, top-up, style, hover and tap
+ * checks live in scripts/lib/example-browser.mjs, shared with example-nextjs.mjs.
  * Usage: node scripts/example-vite.mjs [--no-build] [--only vite-css|vite-tailwind]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, checkFirstHover, checkList, checkPageStyles, checkTap, fail, freePort, stop, styleProblems, watch } from './lib/example-browser.mjs';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  checkChatCharge,
+  checkFirstHover,
+  checkList,
+  checkLowWarning,
+  checkPageStyles,
+  checkTap,
+  checkTopUp,
+  fail,
+  freePort,
+  oneLine,
+  stop,
+  styleProblems,
+  watch,
+} from './lib/example-browser.mjs';
 import { packKit, ROOT, run } from './lib/example-kit.mjs';
 
 const ARTIFACTS = join(ROOT, '.artifacts');
@@ -168,6 +184,7 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
       page
         .waitForFunction(([selector, text]) => document.querySelector(selector)?.textContent?.replace(/\s+/g, ' ').trim().startsWith(text), ['aside [data-slot="credit-balance-amount"]', en.credits(credits)], { timeout: 10_000 })
         .catch(async () => fail(`the balance reads "${(await amount.innerText().catch(() => '?')).trim()}", expected ${en.credits(credits)}`));
+    const app = { page, kit, credits, en, remaining, showsBalance };
 
     // 1. The balance as the kit's formatter prints it, and no warning yet.
     await check('the balance is shown', async () => {
@@ -176,37 +193,17 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
       const expected = `${en.credits(START_BALANCE)} of ${en.credits(FREE_GRANT)} credits left`;
       if (meter !== expected) fail(`the meter reads "${meter}", expected "${expected}"`);
       if ((await page.locator('[data-slot="low-credit-warning"]').count()) > 0) fail('the low warning shows at 20.5%');
-      return `"${(await amount.innerText()).replace(/\s+/g, ' ').trim()}", meter "${meter}"`;
+      return `"${oneLine(await amount.innerText())}", meter "${meter}"`;
     });
 
     // 2. A chat call: reserved and settled on the server; stand-in, badge and shown balance agree.
     const chatted = await check('a chat call settles; the balance drops by exactly the badge', async () => {
-      const before = remaining();
-      const [chat] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/chat')), page.getByRole('button', { name: 'Send' }).click()]);
-      if (chat.status() !== 200) fail(`/api/chat answered ${chat.status()}: ${await chat.text()}`);
-      const { cost } = await chat.json();
-      if (cost.credits !== perMessage || cost.billed !== true || cost.source !== 'gateway') fail(`/api/chat settled ${JSON.stringify(cost)}, expected ${perMessage} credits billed from the gateway cost`);
-      const after = remaining();
-      const dropped = kit.subtractCredits(before, after, credits.creditDecimals);
-      const badge = page.locator('[data-slot="message-cost-badge-value"]').last();
-      await badge.waitFor({ timeout: 10_000 });
-      const badgeText = (await badge.innerText()).trim();
-      if (dropped !== perMessage) fail(`the stand-in's balance dropped by ${dropped} (${before} → ${after}), the call cost ${perMessage}`);
-      if (badgeText !== en.credits(dropped)) fail(`the badge reads "${badgeText}", the balance dropped by ${en.credits(dropped)}`);
-      await showsBalance(after);
-      return `$${GATEWAY_COST} = ${perMessage} credits: stand-in ${before} → ${after}, badge "${badgeText}", shown "${(await amount.innerText()).replace(/\s+/g, ' ').trim()}"`;
+      const { before, after, badgeText } = await checkChatCharge(app, { send: page.getByRole('button', { name: 'Send' }), badgeSelector: '[data-slot="message-cost-badge-value"]', perMessage });
+      return `$${GATEWAY_COST} = ${perMessage} credits: stand-in ${before} → ${after}, badge "${badgeText}", shown "${oneLine(await amount.innerText())}"`;
     });
 
     // 3. Under 20% of the grant: the warning.
-    await check('the low warning appears under 20%', async () => {
-      const share = remaining() / FREE_GRANT;
-      if (!(share < 0.2)) fail(`the balance is ${(share * 100).toFixed(2)}% of the grant: not under 20%`);
-      const warning = page.locator('[data-slot="low-credit-warning"]');
-      await warning.waitFor({ timeout: 10_000 });
-      const state = await page.locator('[data-slot="credit-balance"]').first().getAttribute('data-state');
-      if (state !== 'low') fail(`CreditBalance's data-state is ${state}, expected low`);
-      return `${(share * 100).toFixed(2)}% left: "${(await warning.innerText()).replace(/\s+/g, ' ').trim()}"`;
-    });
+    await check('the low warning appears under 20%', () => checkLowWarning(app, { grant: FREE_GRANT, balanceSelector: '[data-slot="credit-balance"]' }));
 
     // 5a. The badge's details on the first hover: one hover(), no other mouse move.
     if (chatted) {
@@ -233,20 +230,8 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
 
       // 4. The top-up: attach → the stand-in's checkout URL (it completes the payment, then 303s back to the app).
       await check(`a top-up through the stand-in's checkout adds ${en.credits(TOP_UP_CREDITS)}`, async () => {
-        const before = remaining();
-        const checkoutRequest = page.waitForRequest((request) => request.url().startsWith(`${standIn.url}/checkout/`), { timeout: 10_000 });
-        const back = page.waitForResponse((response) => response.url() === `${server.base}/` && response.request().isNavigationRequest(), { timeout: 10_000 });
-        await dialog.locator('[data-slot="credit-top-up-dialog-package"]').first().click();
-        await checkoutRequest.catch(() => fail('the browser never went to the stand-in\'s checkout URL'));
-        await back.catch(() => fail('the checkout did not return to the app'));
-        await page.waitForLoadState('load');
-        const [checkout] = standIn.checkouts();
-        if (!checkout || checkout.status !== 'completed') fail(`the stand-in's checkout is ${JSON.stringify(checkout)}`);
-        const after = remaining();
-        if (kit.subtractCredits(after, before, credits.creditDecimals) !== TOP_UP_CREDITS) fail(`the stand-in's balance went ${before} → ${after}, not +${TOP_UP_CREDITS}`);
-        await showsBalance(after);
-        if ((await page.locator('[data-slot="low-credit-warning"]').count()) > 0) fail('the low warning still shows after the top-up');
-        return `checkout ${checkout.planId} completed, stand-in ${before} → ${after}, shown "${(await amount.innerText()).replace(/\s+/g, ' ').trim()}"`;
+        const { checkout, before, after } = await checkTopUp(app, { dialog, standIn, appUrl: server.base, topUpCredits: TOP_UP_CREDITS, backTimeoutMs: 10_000 });
+        return `checkout ${checkout.planId} completed, stand-in ${before} → ${after}, shown "${oneLine(await amount.innerText())}"`;
       });
     }
 

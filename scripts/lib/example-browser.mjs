@@ -149,7 +149,7 @@ export async function checkFirstHover(page, badge) {
   await badge.hover();
   const content = page.locator('[data-slot="message-cost-badge-content"]');
   await content.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => fail('no details 5 s after the first hover (the pointer stayed on the badge)'));
-  return `"${(await content.first().innerText()).replace(/\s+/g, ' ').trim().slice(0, 60)}…"`;
+  return `"${oneLine(await content.first().innerText()).slice(0, 60)}…"`;
 }
 
 /** One `tap()` on the badge (a touch context): its details must show. */
@@ -158,4 +158,63 @@ export async function checkTap(page, badge) {
   await badge.tap();
   const content = page.locator('[data-slot="message-cost-badge-content"]');
   await content.first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => fail('no details 5 s after a tap on the badge'));
+}
+
+/** Text as one line, whitespace collapsed. */
+export const oneLine = (text) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * The checks every example runs against its own app, on the stand-in. `app`: `{ page, kit, credits, en, remaining,
+ * showsBalance }` — the kit's dist entry, the config, its en-US formatters, the stand-in's balance and a wait until
+ * the page shows a balance.
+ */
+
+/** A chat call through `send`: settled from the gateway cost; stand-in, badge (last `badgeSelector`) and page agree. */
+export async function checkChatCharge({ page, kit, credits, en, remaining, showsBalance }, { send, badgeSelector, perMessage }) {
+  const before = remaining();
+  const [chat] = await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/chat')), send.click()]);
+  if (chat.status() !== 200) fail(`/api/chat answered ${chat.status()}: ${await chat.text()}`);
+  const { cost } = await chat.json();
+  if (cost.credits !== perMessage || cost.billed !== true || cost.source !== 'gateway') fail(`/api/chat settled ${JSON.stringify(cost)}, expected ${perMessage} credits billed from the gateway cost`);
+  const after = remaining();
+  const dropped = kit.subtractCredits(before, after, credits.creditDecimals);
+  const badge = page.locator(badgeSelector).last();
+  await badge.waitFor({ timeout: 10_000 });
+  const badgeText = (await badge.innerText()).trim();
+  if (dropped !== perMessage) fail(`the stand-in's balance dropped by ${dropped} (${before} → ${after}), the call cost ${perMessage}`);
+  if (badgeText !== en.credits(dropped)) fail(`the badge reads "${badgeText}", the balance dropped by ${en.credits(dropped)}`);
+  await showsBalance(after);
+  return { before, after, badgeText };
+}
+
+/** Under 20% of `grant`: the warning shows and the CreditBalance at `balanceSelector` is `low`. */
+export async function checkLowWarning({ page, remaining }, { grant, balanceSelector }) {
+  const share = remaining() / grant;
+  if (!(share < 0.2)) fail(`the balance is ${(share * 100).toFixed(2)}% of the grant: not under 20%`);
+  const warning = page.locator('[data-slot="low-credit-warning"]');
+  await warning.waitFor({ timeout: 10_000 }).catch(() => fail('no [data-slot=low-credit-warning] within 10 s'));
+  const state = await page.locator(balanceSelector).first().getAttribute('data-state');
+  if (state !== 'low') fail(`the CreditBalance (${balanceSelector}) has data-state ${state}, expected low`);
+  return `${(share * 100).toFixed(2)}% left: "${oneLine(await warning.innerText())}"`;
+}
+
+/**
+ * A top-up from the open `dialog`: attach → the stand-in's checkout URL (it completes the payment and 303s back to
+ * `appUrl`) → the stand-in's balance has `topUpCredits` more, the page shows it, and the low warning is gone.
+ */
+export async function checkTopUp({ page, kit, credits, remaining, showsBalance }, { dialog, standIn, appUrl, topUpCredits, backTimeoutMs }) {
+  const before = remaining();
+  const checkoutRequest = page.waitForRequest((request) => request.url().startsWith(`${standIn.url}/checkout/`), { timeout: 10_000 });
+  const back = page.waitForResponse((response) => response.url() === `${appUrl}/` && response.request().isNavigationRequest(), { timeout: backTimeoutMs });
+  await dialog.locator('[data-slot="credit-top-up-dialog-package"]').first().click();
+  await checkoutRequest.catch(() => fail("the browser never went to the stand-in's checkout URL"));
+  await back.catch(() => fail('the checkout did not return to the app'));
+  await page.waitForLoadState('load');
+  const [checkout] = standIn.checkouts();
+  if (!checkout || checkout.status !== 'completed') fail(`the stand-in's checkout is ${JSON.stringify(checkout)}`);
+  const after = remaining();
+  if (kit.subtractCredits(after, before, credits.creditDecimals) !== topUpCredits) fail(`the stand-in's balance went ${before} → ${after}, not +${topUpCredits}`);
+  await showsBalance(after);
+  if ((await page.locator('[data-slot="low-credit-warning"]').count()) > 0) fail('the low warning still shows after the top-up');
+  return { checkout, before, after };
 }

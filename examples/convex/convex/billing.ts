@@ -14,7 +14,7 @@ import { action, internalMutation, query, type ActionCtx } from './_generated/se
 import { autumn } from './autumn';
 import { credits } from './credits';
 import { callerOf } from './orgs';
-import { costFields, tokenPools } from './schema';
+import { costFields, unbilledFields } from './schema';
 
 /** The action ctx of a chat turn: `turnId` ties every step's cost (model, tools, embeddings) to the turn. */
 export type TurnCtx = ActionCtx & { readonly turnId?: string };
@@ -85,16 +85,7 @@ export const saveCost = internalMutation({
 });
 
 export const saveUnbilled = internalMutation({
-  args: {
-    chargeId: v.string(),
-    reason: v.union(v.literal('unpriced'), v.literal('autumn_failed'), v.literal('rejected')),
-    credits: v.union(v.number(), v.null()),
-    model: v.union(v.string(), v.null()),
-    usage: tokenPools,
-    threadId: v.union(v.string(), v.null()),
-    error: v.string(),
-    at: v.number(),
-  },
+  args: unbilledFields,
   handler: async (ctx, row) => {
     const caller = await callerOf(ctx);
     await ctx.db.insert('unbilled', { ...row, orgId: caller?.orgId ?? null });

@@ -14,6 +14,18 @@ export const tokenPools = v.object({
 /** Where a cost came from (the kit's price sources; `mixed`/`estimate` only on the 1.x path's per-turn records). */
 export const priceSource = v.union(v.literal('gateway'), v.literal('token-rates'), v.literal('mixed'), v.literal('estimate'), v.null());
 
+/** An outbox row as the meter's onUnbilled reports it: `billing.saveUnbilled`'s args, and the `unbilled` table's. */
+export const unbilledFields = {
+  chargeId: v.string(),
+  reason: v.union(v.literal('unpriced'), v.literal('autumn_failed'), v.literal('rejected')),
+  credits: v.union(v.number(), v.null()),
+  model: v.union(v.string(), v.null()),
+  usage: tokenPools,
+  threadId: v.union(v.string(), v.null()),
+  error: v.string(),
+  at: v.number(),
+};
+
 /** A charged step as the `costs` table and `billing.saveCost` take it (the org is added from auth). */
 export const costFields = {
   threadId: v.string(),
@@ -52,13 +64,6 @@ export default defineSchema({
   /** The outbox: steps Autumn does not have (the meter's onUnbilled), for a replay or a human. */
   unbilled: defineTable({
     orgId: v.union(v.id('orgs'), v.null()),
-    chargeId: v.string(),
-    reason: v.union(v.literal('unpriced'), v.literal('autumn_failed'), v.literal('rejected')),
-    credits: v.union(v.number(), v.null()),
-    model: v.union(v.string(), v.null()),
-    usage: tokenPools,
-    threadId: v.union(v.string(), v.null()),
-    error: v.string(),
-    at: v.number(),
+    ...unbilledFields,
   }).index('by_org', ['orgId']),
 });

@@ -46,7 +46,6 @@ export {
   DEFAULT_CREDIT_BALANCE_LABELS,
   creditBalanceState,
   creditBalanceVariants,
-  type CreditBalanceClassNames,
   type CreditBalanceLabels,
   type CreditBalanceState,
 } from './react/shared/credit-balance.js';

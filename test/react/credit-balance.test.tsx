@@ -3,7 +3,20 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { normalizeCustomer } from '../../src/core/customer.js';
-import { CreditBalance, CreditBalanceView } from '../../src/react/components/credit-balance.js';
+import {
+  CreditBalance,
+  CreditBalanceAmount,
+  CreditBalanceDetails,
+  CreditBalanceError,
+  CreditBalanceHeader,
+  CreditBalanceMeter,
+  CreditBalanceSkeleton,
+  CreditBalanceTitle,
+  CreditBalanceTopUp,
+  CreditBalanceValue,
+  CreditBalanceView,
+  useCreditBalance,
+} from '../../src/react/components/credit-balance.js';
 import { creditBalanceState } from '../../src/react/shared/credit-balance.js';
 import { CreditsTestProvider } from '../../src/testing/credits-test-provider.js';
 import { expectNoAxeViolations } from './axe.js';
@@ -223,22 +236,116 @@ describe('CreditBalanceView', () => {
     });
   });
 
-  it('takes a CreditState, classNames, labels and the compact size', () => {
+  it('takes a CreditState, labels and the compact size', () => {
     const state = normalizeCustomer({ balances: { ai_credits: { remaining: 50, granted: 100 } } });
-    render(
-      <CreditBalanceView
-        state={state}
-        size="compact"
-        className="w-64"
-        classNames={{ amount: 'text-3xl' }}
-        labels={{ title: 'Guthaben', unit: 'Credits' }}
-        locale="en-US"
-      />,
-    );
+    render(<CreditBalanceView state={state} size="compact" className="w-64" labels={{ title: 'Guthaben', unit: 'Credits' }} locale="en-US" />);
     expect(root()).toHaveAttribute('data-size', 'compact');
     expect(root()).toHaveClass('w-64');
-    expect(root().querySelector('[data-slot="credit-balance-amount"]')).toHaveClass('text-3xl');
     expect(screen.getByRole('group', { name: 'Guthaben' })).toHaveTextContent('50 Credits');
+  });
+
+  describe('composed from its parts', () => {
+    it('renders the parts in the order given, each taking its own className, and omits what is left out', async () => {
+      const { container } = render(
+        <CreditBalanceView remaining={6000} granted={8000} onTopUp={() => {}} locale="en-US">
+          <CreditBalanceMeter className="h-3" />
+          <CreditBalanceHeader>
+            <CreditBalanceTitle />
+            <CreditBalanceAmount className="text-3xl" />
+          </CreditBalanceHeader>
+          <CreditBalanceTopUp>Buy credits</CreditBalanceTopUp>
+        </CreditBalanceView>,
+      );
+      const slots = [...root().querySelectorAll('[data-slot]')].map((element) => element.getAttribute('data-slot'));
+      expect(slots).toEqual([
+        'credit-balance-meter',
+        'credit-balance-indicator',
+        'credit-balance-header',
+        'credit-balance-title',
+        'credit-balance-amount',
+        'credit-balance-top-up',
+      ]);
+      expect(root().querySelector('[data-slot="credit-balance-meter"]')).toHaveClass('h-3');
+      expect(root().querySelector('[data-slot="credit-balance-amount"]')).toHaveClass('text-3xl');
+      expect(screen.getByRole('meter', { name: 'AI credits' })).toHaveAttribute('aria-valuenow', '75');
+      expect(screen.getByRole('button', { name: 'Buy credits' })).toBeInTheDocument();
+      await expectNoAxeViolations(container);
+    });
+
+    it('shows each part only in its states: the skeleton while loading, the error with Retry, the numbers once known', async () => {
+      const onRetry = vi.fn();
+      const parts = (
+        <>
+          <CreditBalanceTitle />
+          <CreditBalanceSkeleton />
+          <CreditBalanceError />
+          <CreditBalanceValue />
+          <CreditBalanceMeter />
+          <CreditBalanceDetails />
+          <CreditBalanceTopUp />
+        </>
+      );
+      const { rerender } = render(
+        <CreditBalanceView loading onRetry={onRetry} onTopUp={() => {}}>
+          {parts}
+        </CreditBalanceView>,
+      );
+      expect(root()).toHaveTextContent('Loading credits…');
+      expect(screen.queryByRole('meter')).toBeNull();
+      expect(screen.queryByRole('button')).toBeNull();
+      rerender(
+        <CreditBalanceView error={new Error('down')} onRetry={onRetry} onTopUp={() => {}}>
+          {parts}
+        </CreditBalanceView>,
+      );
+      await userEvent.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Retry' }));
+      expect(onRetry).toHaveBeenCalledTimes(1);
+      expect(screen.queryByRole('button', { name: 'Top up' })).toBeNull();
+      rerender(
+        <CreditBalanceView remaining={1200} granted={8000} onRetry={onRetry} onTopUp={() => {}} locale="en-US">
+          {parts}
+        </CreditBalanceView>,
+      );
+      expect(root()).toHaveTextContent('1,200 credits ≈ $0.30');
+      expect(root()).toHaveTextContent('of 8,000');
+      expect(screen.getByRole('button', { name: 'Top up' })).toBeInTheDocument();
+    });
+
+    it('lets a part of your own read the resolved balance through useCreditBalance', () => {
+      function Percent() {
+        const { percent, dataState } = useCreditBalance();
+        return <span data-testid="percent">{`${dataState}: ${percent}%`}</span>;
+      }
+      render(
+        <CreditBalanceView remaining={1200} granted={8000}>
+          <Percent />
+        </CreditBalanceView>,
+      );
+      expect(screen.getByTestId('percent')).toHaveTextContent('low: 15%');
+    });
+
+    it('fails loudly when a part is rendered outside a balance', () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(() => render(<CreditBalanceAmount />)).toThrow('CreditBalance parts must be used within <CreditBalance>');
+      } finally {
+        error.mockRestore();
+      }
+    });
+
+    it('passes its parts through the connected CreditBalance', () => {
+      render(
+        <CreditsTestProvider balance={1200} granted={8000} locale="en-US">
+          <CreditBalance>
+            <CreditBalanceAmount />
+            <CreditBalanceTopUp />
+          </CreditBalance>
+        </CreditsTestProvider>,
+      );
+      expect(root()).toHaveTextContent('1,200');
+      expect(screen.getByRole('button', { name: 'Top up' })).toBeInTheDocument();
+      expect(screen.queryByRole('meter')).toBeNull();
+    });
   });
 
   it('computes its data-state with a pure function', () => {

@@ -8,18 +8,20 @@
  */
 import * as React from 'react';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
-import { cva, type VariantProps } from 'class-variance-authority';
+import type { VariantProps } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
-import { normalizeCustomer, type CreditLevel, type CreditState } from '../../core/customer.js';
+import { normalizeCustomer, type CreditState } from '../../core/customer.js';
 import type { CreditFormatters } from '../../core/format.js';
 import { creditsToUsd } from '../../core/money.js';
 import { useCredits } from '../credits-context.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { composeEventHandlers } from '../lib/compose-event-handlers.js';
+import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { CreditTopUpDialog } from './credit-top-up-dialog.js';
-import { DEFAULT_CREDIT_BALANCE_LABELS, creditBalanceState, creditBalanceVariants, type CreditBalanceClassNames, type CreditBalanceLabels, type CreditBalanceState } from '../shared/credit-balance.js';
+import { DEFAULT_CREDIT_BALANCE_LABELS, creditBalanceState, creditBalanceVariants, type CreditBalanceLabels, type CreditBalanceState } from '../shared/credit-balance.js';
 
 /** The numbers the view shows when it gets no `state`. Unreadable values count as 0, as in `normalizeCustomer`. */
 export interface CreditBalanceNumbers {
@@ -54,19 +56,32 @@ export type CreditBalanceViewProps = Omit<React.ComponentProps<'div'>, 'children
     /** Content of a dialog the balance button opens (e.g. `<UsageBreakdown />`). */
     breakdown?: React.ReactNode;
     labels?: Partial<CreditBalanceLabels> | undefined;
-    classNames?: CreditBalanceClassNames | undefined;
-    /** Replaces the top-up button (e.g. a `CreditTopUpDialog` with its own trigger). */
+    /** Replaces the top-up button in the default layout (e.g. a `CreditTopUpDialog` with its own trigger). */
     action?: React.ReactNode;
+    /** Your arrangement of the parts, replacing the default layout (see `CreditBalanceView`). */
+    children?: React.ReactNode;
   };
 
-interface Shown {
+/** What `CreditBalanceView` resolved from its props, for its parts (`useCreditBalance`). */
+export interface CreditBalanceContextValue {
   readonly state: CreditState;
   readonly dataState: CreditBalanceState;
   /** What the meter counts up to: never below what is left (a top-up can raise the balance above the grant). */
   readonly total: number;
   readonly percent: number | null;
   readonly usd: number | null;
+  readonly formatters: CreditFormatters;
+  readonly labels: CreditBalanceLabels;
+  /** `labels.title`, else the config's `featureName`. */
+  readonly title: string;
+  readonly titleId: string;
+  readonly onTopUp: (() => void) | undefined;
+  readonly onRetry: (() => void) | undefined;
+  readonly onOpenBreakdown: (() => void) | undefined;
+  readonly breakdown: React.ReactNode;
 }
+
+type Shown = Pick<CreditBalanceContextValue, 'state' | 'dataState' | 'total' | 'percent' | 'usd'>;
 
 function resolve(props: CreditBalanceNumbers & { state?: CreditState | undefined }, config: CreditsConfig): Shown {
   const state =
@@ -109,9 +124,27 @@ function meterValue(percent: number): number {
   return Math.round(percent * 10) / 10;
 }
 
+const [CreditBalanceProvider, useCreditBalancePart] = createPartsContext<CreditBalanceContextValue>('CreditBalance');
+
+/**
+ * What the nearest `CreditBalance` (or `CreditBalanceView`) resolved — the normalized state, its `data-state`, the
+ * meter's percent, the money value, formatters and labels — for a part of your own. Throws outside one.
+ */
+export const useCreditBalance: () => CreditBalanceContextValue = useCreditBalancePart;
+
+/** True once the balance is known (not loading, not failed): the parts that show numbers render only then. */
+function ready(context: CreditBalanceContextValue): boolean {
+  return context.dataState !== 'loading' && context.dataState !== 'error';
+}
+
 /**
  * The balance from plain props. Pass `state` (a `CreditState`) or the numbers; NaN, Infinity, negatives and a
  * balance above its grant never show as such (the meter stays within 0..100%).
+ *
+ * Its `children` replace the default layout with your own arrangement of the parts (`CreditBalanceHeader`,
+ * `CreditBalanceTitle`, `CreditBalanceTopUp`, `CreditBalanceSkeleton`, `CreditBalanceError`, `CreditBalanceValue`,
+ * `CreditBalanceAmount`, `CreditBalanceUnit`, `CreditBalanceWorth`, `CreditBalanceMeter`, `CreditBalanceDetails`);
+ * each part renders only in the states it belongs to, so any arrangement handles loading and errors.
  */
 export function CreditBalanceView({
   state: stateProp,
@@ -132,83 +165,96 @@ export function CreditBalanceView({
   onOpenBreakdown,
   breakdown,
   labels: labelOverrides,
-  classNames,
   action,
   size,
   className,
+  children,
   ...props
 }: CreditBalanceViewProps) {
-  const format = useCreditsFormat({ config: configProp, locale, currency, timeZone });
-  const { config, formatters } = format;
+  const { config, formatters } = useCreditsFormat({ config: configProp, locale, currency, timeZone });
   const labels = withLabels(DEFAULT_CREDIT_BALANCE_LABELS, labelOverrides);
   const shown = resolve({ state: stateProp, remaining, granted, usage, unlimited, overageAllowed, nextResetAt, loading, error }, config);
   const titleId = React.useId();
-  const title = labels.title ?? config.featureName;
-  const busy = shown.dataState === 'loading';
+  const context: CreditBalanceContextValue = {
+    ...shown,
+    formatters,
+    labels,
+    title: labels.title ?? config.featureName,
+    titleId,
+    onTopUp,
+    onRetry,
+    onOpenBreakdown,
+    breakdown,
+  };
 
   return (
     <div
       data-slot="credit-balance"
       data-state={shown.dataState}
       data-size={size ?? 'default'}
-      aria-busy={busy || undefined}
+      aria-busy={shown.dataState === 'loading' || undefined}
       role="group"
       aria-labelledby={titleId}
       className={cn(creditBalanceVariants({ size }), className)}
       {...props}
     >
-      <div data-slot="credit-balance-header" className={cn('flex items-center justify-between gap-2', classNames?.header)}>
-        <span id={titleId} data-slot="credit-balance-title" className={cn('font-medium text-credits-muted-foreground', classNames?.title)}>
-          {title}
-        </span>
-        {shown.dataState === 'loading' || shown.dataState === 'error'
-          ? null
-          : (action ??
-            (onTopUp ? (
-              <button
-                type="button"
-                data-slot="credit-balance-top-up"
-                className={cn(buttonVariants({ variant: 'primary' }), classNames?.topUp)}
-                onClick={onTopUp}
-              >
-                {labels.topUp}
-              </button>
-            ) : null))}
-      </div>
-      {shown.dataState === 'loading' ? (
-        <BalanceSkeleton labels={labels} classNames={classNames} />
-      ) : shown.dataState === 'error' ? (
-        <div data-slot="credit-balance-error" role="alert" className="flex items-center justify-between gap-2 text-credits-destructive">
-          <span>{labels.error}</span>
-          {onRetry ? (
-            <button
-              type="button"
-              data-slot="credit-balance-retry"
-              className={cn(buttonVariants(), classNames?.retry)}
-              onClick={onRetry}
-            >
-              {labels.retry}
-            </button>
-          ) : null}
-        </div>
-      ) : (
-        <BalanceBody
-          shown={shown}
-          formatters={formatters}
-          labels={labels}
-          classNames={classNames}
-          title={title}
-          onOpenBreakdown={onOpenBreakdown}
-          breakdown={breakdown}
-        />
-      )}
+      <CreditBalanceProvider value={context}>
+        {children ?? (
+          <>
+            <CreditBalanceHeader>
+              <CreditBalanceTitle />
+              {ready(context) ? (action ?? <CreditBalanceTopUp />) : null}
+            </CreditBalanceHeader>
+            <CreditBalanceSkeleton />
+            <CreditBalanceError />
+            <CreditBalanceValue />
+            <CreditBalanceMeter />
+            <CreditBalanceDetails />
+          </>
+        )}
+      </CreditBalanceProvider>
     </div>
   );
 }
 
-function BalanceSkeleton({ labels, classNames }: { labels: CreditBalanceLabels; classNames: CreditBalanceClassNames | undefined }) {
+/** The row above the value: by default the title and the top-up action. */
+export function CreditBalanceHeader({ className, ...props }: React.ComponentProps<'div'>) {
+  return <div data-slot="credit-balance-header" className={cn('flex items-center justify-between gap-2', className)} {...props} />;
+}
+
+/** The heading that names the balance (and labels its group and meter): `labels.title`, else the config's feature name. */
+export function CreditBalanceTitle({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const { title, titleId } = useCreditBalancePart();
   return (
-    <div data-slot="credit-balance-skeleton" className={cn('flex flex-col gap-2', classNames?.skeleton)}>
+    <span id={titleId} data-slot="credit-balance-title" className={cn('font-medium text-credits-muted-foreground', className)} {...props}>
+      {children ?? title}
+    </span>
+  );
+}
+
+/** "Top up": rendered once the balance is known, when the root has `onTopUp` (the connected one opens its dialog). */
+export function CreditBalanceTopUp({ className, children, onClick, ...props }: React.ComponentProps<'button'>) {
+  const context = useCreditBalancePart();
+  if (!context.onTopUp || !ready(context)) return null;
+  return (
+    <button
+      type="button"
+      data-slot="credit-balance-top-up"
+      className={cn(buttonVariants({ variant: 'primary' }), className)}
+      onClick={composeEventHandlers(onClick, context.onTopUp)}
+      {...props}
+    >
+      {children ?? context.labels.topUp}
+    </button>
+  );
+}
+
+/** Placeholders while the customer loads (with the loading label for screen readers); nothing otherwise. */
+export function CreditBalanceSkeleton({ className, ...props }: React.ComponentProps<'div'>) {
+  const { dataState, labels } = useCreditBalancePart();
+  if (dataState !== 'loading') return null;
+  return (
+    <div data-slot="credit-balance-skeleton" className={cn('flex flex-col gap-2', className)} {...props}>
       <span className="sr-only">{labels.loading}</span>
       <span aria-hidden="true" className="h-6 w-28 animate-pulse rounded bg-credits-foreground/10" />
       <span aria-hidden="true" className="h-1.5 w-full animate-pulse rounded-full bg-credits-foreground/10" />
@@ -216,121 +262,136 @@ function BalanceSkeleton({ labels, classNames }: { labels: CreditBalanceLabels; 
   );
 }
 
-interface BalanceBodyProps {
-  shown: Shown;
-  formatters: CreditFormatters;
-  labels: CreditBalanceLabels;
-  classNames: CreditBalanceClassNames | undefined;
-  title: string;
-  onOpenBreakdown: (() => void) | undefined;
-  breakdown: React.ReactNode;
-}
-
-function BalanceBody({ shown, formatters, labels, classNames, title, onOpenBreakdown, breakdown }: BalanceBodyProps) {
-  const { state, percent, total, usd } = shown;
-  const remainingText = formatters.credits(state.remaining);
-  const totalText = formatters.credits(total);
-
-  const value = (
-    <>
-      <span data-slot="credit-balance-amount" className={cn('text-2xl font-semibold tracking-tight tabular-nums group-data-[size=compact]/credit-balance:text-base', classNames?.amount)}>
-        {state.unlimited ? labels.unlimited : remainingText}
-      </span>
-      {state.unlimited ? null : (
+/** The error message with Retry (when the root has `onRetry`), as an alert; nothing unless loading failed. */
+export function CreditBalanceError({ className, children, ...props }: React.ComponentProps<'div'>) {
+  const { dataState, labels, onRetry } = useCreditBalancePart();
+  if (dataState !== 'error') return null;
+  return (
+    <div data-slot="credit-balance-error" role="alert" className={cn('flex items-center justify-between gap-2 text-credits-destructive', className)} {...props}>
+      {children ?? (
         <>
-          {' '}
-          <span data-slot="credit-balance-unit" className={cn('text-credits-muted-foreground', classNames?.unit)}>
-            {labels.unit}
-          </span>
-          {usd === null ? null : (
-            <>
-              {' '}
-              <span data-slot="credit-balance-worth" className={cn('text-credits-muted-foreground tabular-nums', classNames?.worth)}>
-                {labels.worth(formatters.money(usd))}
-              </span>
-            </>
-          )}
+          <span>{labels.error}</span>
+          {onRetry ? (
+            <button type="button" data-slot="credit-balance-retry" className={buttonVariants()} onClick={onRetry}>
+              {labels.retry}
+            </button>
+          ) : null}
         </>
       )}
+    </div>
+  );
+}
+
+/**
+ * The amount, its unit and its worth on one line (children replace them). A button when the root has `breakdown`
+ * (it opens a dialog holding it) or `onOpenBreakdown`.
+ */
+export function CreditBalanceValue({ className, children, ...props }: React.ComponentProps<'div'>) {
+  const context = useCreditBalancePart();
+  if (!ready(context)) return null;
+  const { breakdown, onOpenBreakdown, labels } = context;
+  const content = children ?? (
+    <>
+      <CreditBalanceAmount /> <CreditBalanceUnit /> <CreditBalanceWorth />
     </>
   );
-
-  const valueClass = cn('flex flex-wrap items-baseline gap-x-1 text-left', classNames?.value);
-  const interactive = onOpenBreakdown !== undefined || breakdown !== undefined;
-  const valueButton = interactive ? (
+  const valueClass = cn('flex flex-wrap items-baseline gap-x-1 text-left', className);
+  if (onOpenBreakdown === undefined && breakdown === undefined) {
+    return (
+      <div data-slot="credit-balance-value" className={valueClass} {...props}>
+        {content}
+      </div>
+    );
+  }
+  const button = (
     <button
       type="button"
       data-slot="credit-balance-value"
       aria-haspopup={breakdown === undefined ? undefined : 'dialog'}
-      className={cn(
-        valueClass,
-        '-mx-1 rounded-md px-1 outline-none hover:bg-credits-muted focus-visible:ring-2 focus-visible:ring-credits-ring',
-      )}
+      className={cn(valueClass, '-mx-1 rounded-md px-1 outline-none hover:bg-credits-muted focus-visible:ring-2 focus-visible:ring-credits-ring')}
       onClick={breakdown === undefined ? onOpenBreakdown : undefined}
     >
-      {value}
+      {content}
       <span className="sr-only">{` (${labels.openBreakdown})`}</span>
     </button>
-  ) : (
-    <div data-slot="credit-balance-value" className={valueClass}>
-      {value}
-    </div>
   );
+  return breakdown === undefined ? button : <BreakdownDialog trigger={button} onOpen={onOpenBreakdown} labels={labels}>{breakdown}</BreakdownDialog>;
+}
 
+/** The credits left ("6,000"), or "Unlimited". */
+export function CreditBalanceAmount({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const { state, formatters, labels } = useCreditBalancePart();
   return (
-    <>
-      {breakdown === undefined ? (
-        valueButton
-      ) : (
-        <BreakdownDialog trigger={valueButton} onOpen={onOpenBreakdown} labels={labels} className={classNames?.dialog}>
-          {breakdown}
-        </BreakdownDialog>
-      )}
-      {percent === null ? null : (
-        <div
-          data-slot="credit-balance-meter"
-          role="meter"
-          aria-label={title}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={meterValue(percent)}
-          aria-valuetext={labels.valueText(remainingText, totalText)}
-          // The track's edge at 3:1 against the card, light and dark (WCAG 1.4.11): an empty meter is still a meter.
-          className={cn('h-1.5 w-full overflow-hidden rounded-full bg-credits-foreground/10 ring-1 ring-credits-muted-foreground/75 ring-inset', classNames?.meter)}
-        >
-          <div
-            data-slot="credit-balance-indicator"
-            className={cn(
-              'h-full rounded-full bg-credits-primary transition-[width]',
-              'group-data-[state=low]/credit-balance:bg-credits-warning group-data-[state=empty]/credit-balance:bg-credits-destructive',
-              'group-data-[state=overage]/credit-balance:bg-credits-destructive',
-              classNames?.indicator,
-            )}
-            style={{ width: `${percent}%` }}
-          />
-        </div>
-      )}
-      <Details shown={shown} formatters={formatters} labels={labels} className={classNames?.details} totalText={totalText} />
-    </>
+    <span
+      data-slot="credit-balance-amount"
+      className={cn('text-2xl font-semibold tracking-tight tabular-nums group-data-[size=compact]/credit-balance:text-base', className)}
+      {...props}
+    >
+      {children ?? (state.unlimited ? labels.unlimited : formatters.credits(state.remaining))}
+    </span>
   );
 }
 
-function Details({
-  shown,
-  formatters,
-  labels,
-  className,
-  totalText,
-}: {
-  shown: Shown;
-  formatters: CreditFormatters;
-  labels: CreditBalanceLabels;
-  className: string | undefined;
-  totalText: string;
-}) {
-  const { state, total } = shown;
+/** "credits" after the amount; nothing on an unlimited balance. */
+export function CreditBalanceUnit({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const { state, labels } = useCreditBalancePart();
+  if (state.unlimited) return null;
+  return (
+    <span data-slot="credit-balance-unit" className={cn('text-credits-muted-foreground', className)} {...props}>
+      {children ?? labels.unit}
+    </span>
+  );
+}
+
+/** What the credits left are worth ("≈ $1.50"); nothing on an unlimited balance or when the rate is unusable. */
+export function CreditBalanceWorth({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const { state, usd, formatters, labels } = useCreditBalancePart();
+  if (state.unlimited || usd === null) return null;
+  return (
+    <span data-slot="credit-balance-worth" className={cn('text-credits-muted-foreground tabular-nums', className)} {...props}>
+      {children ?? labels.worth(formatters.money(usd))}
+    </span>
+  );
+}
+
+/** The `role="meter"` bar of what is left (0–100 %, with an Intl value text); nothing when there is no total. */
+export function CreditBalanceMeter({ className, ...props }: Omit<React.ComponentProps<'div'>, 'children'>) {
+  const context = useCreditBalancePart();
+  const { percent, formatters, labels, state, total } = context;
+  if (percent === null || !ready(context)) return null;
+  return (
+    <div
+      data-slot="credit-balance-meter"
+      role="meter"
+      aria-label={context.title}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={meterValue(percent)}
+      aria-valuetext={labels.valueText(formatters.credits(state.remaining), formatters.credits(total))}
+      // The track's edge at 3:1 against the card, light and dark (WCAG 1.4.11): an empty meter is still a meter.
+      className={cn('h-1.5 w-full overflow-hidden rounded-full bg-credits-foreground/10 ring-1 ring-credits-muted-foreground/75 ring-inset', className)}
+      {...props}
+    >
+      <div
+        data-slot="credit-balance-indicator"
+        className={cn(
+          'h-full rounded-full bg-credits-primary transition-[width]',
+          'group-data-[state=low]/credit-balance:bg-credits-warning group-data-[state=empty]/credit-balance:bg-credits-destructive',
+          'group-data-[state=overage]/credit-balance:bg-credits-destructive',
+        )}
+        style={{ width: `${percent}%` }}
+      />
+    </div>
+  );
+}
+
+/** "of 8,000 · 200 credits over the balance · Resets Dec 1": the parts that apply; nothing when none does. */
+export function CreditBalanceDetails({ className, ...props }: Omit<React.ComponentProps<'p'>, 'children'>) {
+  const context = useCreditBalancePart();
+  const { state, total, formatters, labels } = context;
   const parts: string[] = [];
-  if (!state.unlimited && total > 0) parts.push(labels.ofTotal(totalText));
+  if (!ready(context)) return null;
+  if (!state.unlimited && total > 0) parts.push(labels.ofTotal(formatters.credits(total)));
   if (state.overage > 0) parts.push(labels.overage(formatters.credits(state.overage)));
   if (state.nextResetAt !== null) parts.push(labels.resets(formatters.date(state.nextResetAt)));
   if (parts.length === 0) return null;
@@ -344,6 +405,7 @@ function Details({
         "*:before:-ms-2 *:before:me-1 *:before:content-['·']",
         className,
       )}
+      {...props}
     >
       {parts.map((part) => (
         <span key={part}>{part}</span>
@@ -356,13 +418,11 @@ function BreakdownDialog({
   trigger,
   onOpen,
   labels,
-  className,
   children,
 }: {
   trigger: React.ReactElement;
   onOpen: (() => void) | undefined;
   labels: CreditBalanceLabels;
-  className: string | undefined;
   children: React.ReactNode;
 }) {
   return (
@@ -379,7 +439,6 @@ function BreakdownDialog({
           className={cn(
             'fixed top-1/2 left-1/2 z-50 grid max-h-[85vh] w-full max-w-md -translate-x-1/2 -translate-y-1/2 gap-3 overflow-y-auto',
             'rounded-lg border border-credits-border bg-credits-background p-5 text-credits-foreground shadow-lg outline-none',
-            className,
           )}
         >
           <DialogPrimitive.Title className="text-base font-semibold">{labels.breakdownTitle}</DialogPrimitive.Title>

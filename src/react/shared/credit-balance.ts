@@ -59,22 +59,6 @@ export const DEFAULT_CREDIT_BALANCE_LABELS: CreditBalanceLabels = Object.freeze(
   close: 'Close',
 });
 
-export interface CreditBalanceClassNames {
-  readonly header?: string;
-  readonly title?: string;
-  readonly value?: string;
-  readonly amount?: string;
-  readonly unit?: string;
-  readonly worth?: string;
-  readonly meter?: string;
-  readonly indicator?: string;
-  readonly details?: string;
-  readonly topUp?: string;
-  readonly retry?: string;
-  readonly skeleton?: string;
-  readonly dialog?: string;
-}
-
 export const creditBalanceVariants = cva(
   [
     'group/credit-balance flex flex-col gap-2 rounded-lg border border-credits-border bg-credits-background text-credits-foreground',

@@ -1,6 +1,19 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { CreditBalance, CreditBalanceView } from '../src/react/components/credit-balance.js';
+import {
+  CreditBalance,
+  CreditBalanceAmount,
+  CreditBalanceError,
+  CreditBalanceHeader,
+  CreditBalanceMeter,
+  CreditBalanceSkeleton,
+  CreditBalanceTitle,
+  CreditBalanceTopUp,
+  CreditBalanceValue,
+  CreditBalanceView,
+  CreditBalanceWorth,
+  useCreditBalance,
+} from '../src/react/components/credit-balance.js';
 import type { CreditsStoryParameters } from '../.storybook/credits-decorator.js';
 
 const stand = (seed: NonNullable<Extract<CreditsStoryParameters, { seed?: unknown }>['seed']> = {}) => ({
@@ -175,5 +188,45 @@ export const DarkLow: Story = {
   play: async ({ canvasElement }) => {
     await loadedMeter(canvasElement);
     await expect(canvasElement.ownerDocument.documentElement).toHaveClass('dark');
+  },
+};
+
+/** A part of your own, reading what the balance resolved: the share left as a percentage. */
+function PercentLeft() {
+  const { percent } = useCreditBalance();
+  return percent === null ? null : <span className="text-xs text-credits-muted-foreground tabular-nums">{`${Math.round(percent)}% left`}</span>;
+}
+
+/**
+ * The same balance composed from its parts (issue 16): the meter first, the amount big with its worth under it, a
+ * part of the app's own (`useCreditBalance`) beside the title, the details gone and "Top up" at the bottom, full width.
+ * Each part renders only in its states, so loading and errors still show.
+ */
+export const Composition: Story = {
+  parameters: stand({ remaining: 1200 }),
+  render: () => (
+    <CreditBalance>
+      <CreditBalanceMeter className="h-2.5" />
+      <CreditBalanceHeader>
+        <CreditBalanceTitle />
+        <PercentLeft />
+      </CreditBalanceHeader>
+      <CreditBalanceSkeleton />
+      <CreditBalanceError />
+      <CreditBalanceValue className="flex-col gap-0">
+        <CreditBalanceAmount className="text-3xl" />
+        <CreditBalanceWorth className="text-xs" />
+      </CreditBalanceValue>
+      <CreditBalanceTopUp className="w-full">Buy 40,000 credits</CreditBalanceTopUp>
+    </CreditBalance>
+  ),
+  play: async ({ canvasElement }) => {
+    const meter = await loadedMeter(canvasElement);
+    await expect(meter).toHaveAttribute('aria-valuenow', '15');
+    const root = canvasElement.querySelector('[data-slot="credit-balance"]');
+    const slots = [...(root?.children ?? [])].map((element) => element.getAttribute('data-slot'));
+    await expect(slots).toEqual(['credit-balance-meter', 'credit-balance-header', 'credit-balance-value', 'credit-balance-top-up']);
+    await expect(within(canvasElement).getByText('15% left')).toBeInTheDocument();
+    await expect(within(canvasElement).getByRole('button', { name: 'Buy 40,000 credits' })).toBeInTheDocument();
   },
 };

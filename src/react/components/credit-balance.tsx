@@ -4,7 +4,7 @@
  * customer loads, an error with Retry, a usage breakdown behind the number and a "Top up" action.
  *
  * `CreditBalanceView` renders from props (a `CreditState` or plain numbers); `CreditBalance` reads `useCredits()`
- * and opens `CreditTopUpDialog` for its top-up action.
+ * and opens `CreditTopUpDialog` for its top-up action, loaded on first open.
  */
 import * as React from 'react';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
@@ -20,7 +20,7 @@ import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
-import { CreditTopUpDialog } from './credit-top-up-dialog.js';
+import { TopUpDialogOnDemand } from '../lib/top-up-dialog-on-demand.js';
 import { DEFAULT_CREDIT_BALANCE_LABELS, creditBalanceState, creditBalanceVariants, type CreditBalanceLabels, type CreditBalanceState } from '../shared/credit-balance.js';
 
 /** The numbers the view shows when it gets no `state`. Unreadable values count as 0, as in `normalizeCustomer`. */
@@ -485,7 +485,7 @@ export function CreditBalance({ onTopUp, topUp, config, action, ...props }: Cred
         action={action}
         onTopUp={canTopUp ? (onTopUp ?? (() => setDialogOpen(true))) : undefined}
       />
-      {canTopUp && onTopUp === undefined ? <CreditTopUpDialog open={dialogOpen} onOpenChange={setDialogOpen} /> : null}
+      {canTopUp && onTopUp === undefined ? <TopUpDialogOnDemand open={dialogOpen} onOpenChange={setDialogOpen} /> : null}
     </>
   );
 }

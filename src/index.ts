@@ -59,7 +59,6 @@ export {
   DEFAULT_LOW_CREDIT_WARNING_LABELS,
   lowCreditWarningLevel,
   lowCreditWarningVariants,
-  type LowCreditWarningClassNames,
   type LowCreditWarningLabels,
   type LowCreditWarningLevel,
 } from './react/shared/low-credit-warning.js';

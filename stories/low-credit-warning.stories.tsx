@@ -1,6 +1,13 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { LowCreditWarning, LowCreditWarningView } from '../src/react/components/low-credit-warning.js';
+import {
+  LowCreditWarning,
+  LowCreditWarningActions,
+  LowCreditWarningMessage,
+  LowCreditWarningTopUp,
+  LowCreditWarningView,
+  useLowCreditWarning,
+} from '../src/react/components/low-credit-warning.js';
 import type { CreditsStoryParameters } from '../.storybook/credits-decorator.js';
 
 type Seed = NonNullable<Extract<CreditsStoryParameters, { seed?: unknown }>['seed']>;
@@ -113,5 +120,42 @@ export const DarkEmpty: Story = {
   play: async ({ canvasElement }) => {
     await warning(canvasElement);
     await expect(canvasElement.ownerDocument.documentElement).toHaveClass('dark');
+  },
+};
+
+/** A part of your own in place of the "×": it dismisses through the warning's context (`useLowCreditWarning`). */
+function RemindLater() {
+  const { dismiss } = useLowCreditWarning();
+  return (
+    <button type="button" className="px-2 text-xs underline underline-offset-2" onClick={dismiss}>
+      Remind me later
+    </button>
+  );
+}
+
+/**
+ * The same warning composed from its parts (issue 16): the message on a line of its own, in bold, and the actions
+ * under it — a dismiss link of the app's own and "Buy credits". The root still decides when it shows (nothing while
+ * the balance is fine or loading) and holds its dismissal.
+ */
+export const Composition: Story = {
+  parameters: stand({ remaining: 1200 }),
+  render: () => (
+    <LowCreditWarning className="flex-col items-stretch">
+      <LowCreditWarningMessage className="font-medium" />
+      <LowCreditWarningActions className="justify-end">
+        <RemindLater />
+        <LowCreditWarningTopUp>Buy credits</LowCreditWarningTopUp>
+      </LowCreditWarningActions>
+    </LowCreditWarning>
+  ),
+  play: async ({ canvasElement }) => {
+    const element = await warning(canvasElement);
+    const slots = [...element.children].map((child) => child.getAttribute('data-slot'));
+    await expect(slots).toEqual(['low-credit-warning-message', 'low-credit-warning-actions']);
+    await expect(element.children[0]).toHaveTextContent('Your credits are running low: 1,200 left.');
+    const buttons = within(element).getAllByRole('button');
+    await expect(buttons.map((button) => button.textContent)).toEqual(['Remind me later', 'Buy credits']);
+    await expect(within(element).queryByRole('button', { name: 'Dismiss' })).toBeNull();
   },
 };

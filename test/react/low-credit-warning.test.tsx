@@ -4,7 +4,15 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { CreditState } from '../../src/core/customer.js';
 import { normalizeCustomer } from '../../src/core/customer.js';
-import { LowCreditWarning, LowCreditWarningView } from '../../src/react/components/low-credit-warning.js';
+import {
+  LowCreditWarning,
+  LowCreditWarningActions,
+  LowCreditWarningDismiss,
+  LowCreditWarningMessage,
+  LowCreditWarningTopUp,
+  LowCreditWarningView,
+  useLowCreditWarning,
+} from '../../src/react/components/low-credit-warning.js';
 import { lowCreditWarningLevel } from '../../src/react/shared/low-credit-warning.js';
 import { CreditsTestProvider } from '../../src/testing/credits-test-provider.js';
 import { expectNoAxeViolations } from './axe.js';
@@ -120,6 +128,146 @@ describe('LowCreditWarningView', () => {
     expect(screen.queryByRole('button', { name: 'Dismiss' })).toBeNull();
   });
 
+  describe('composed from its parts', () => {
+    it('renders the parts in the order given, each taking its own className and children', async () => {
+      const onTopUp = vi.fn();
+      const { container } = render(
+        <LowCreditWarningView state={stateOf(1200)} onTopUp={onTopUp} locale="en-US" className="flex-col">
+          <LowCreditWarningActions className="order-first">
+            <LowCreditWarningDismiss className="size-6" />
+            <LowCreditWarningTopUp className="w-full">Buy credits</LowCreditWarningTopUp>
+          </LowCreditWarningActions>
+          <LowCreditWarningMessage className="font-semibold" />
+        </LowCreditWarningView>,
+      );
+      const slots = [...warning()!.querySelectorAll('[data-slot]')].map((element) => element.getAttribute('data-slot'));
+      expect(slots).toEqual([
+        'low-credit-warning-actions',
+        'low-credit-warning-dismiss',
+        'low-credit-warning-top-up',
+        'low-credit-warning-message',
+      ]);
+      expect(warning()).toHaveClass('flex-col');
+      expect(warning()!.querySelector('[data-slot="low-credit-warning-actions"]')).toHaveClass('order-first', 'flex', 'gap-1');
+      expect(screen.getByRole('button', { name: 'Dismiss' })).toHaveClass('size-6');
+      expect(warning()!.querySelector('[data-slot="low-credit-warning-message"]')).toHaveClass('font-semibold', 'min-w-0');
+      expect(screen.getByRole('status')).toHaveTextContent('Your credits are running low: 1,200 left.');
+      await userEvent.click(screen.getByRole('button', { name: 'Buy credits' }));
+      expect(onTopUp).toHaveBeenCalledTimes(1);
+      await expectNoAxeViolations(container);
+    });
+
+    it('lets the message part’s children replace its text, and the actions default to top-up and dismiss', () => {
+      render(
+        <LowCreditWarningView state={stateOf(0)} onTopUp={() => {}}>
+          <LowCreditWarningMessage>Out of credits: top up to keep chatting.</LowCreditWarningMessage>
+          <LowCreditWarningActions />
+        </LowCreditWarningView>,
+      );
+      expect(screen.getByRole('alert')).toHaveTextContent('Out of credits: top up to keep chatting.');
+      expect(screen.getByRole('alert')).not.toHaveTextContent('You are out of credits.');
+      expect(within(screen.getByRole('alert')).getAllByRole('button').map((button) => button.getAttribute('data-slot'))).toEqual([
+        'low-credit-warning-top-up',
+        'low-credit-warning-dismiss',
+      ]);
+    });
+
+    it('shows each part only when it applies: top-up with onTopUp, dismiss when dismissible, nothing at all when no warning is due', () => {
+      const parts = (
+        <>
+          <LowCreditWarningMessage />
+          <LowCreditWarningTopUp />
+          <LowCreditWarningDismiss />
+        </>
+      );
+      const { rerender, container } = render(
+        <LowCreditWarningView state={stateOf(1000)} dismissible={false}>
+          {parts}
+        </LowCreditWarningView>,
+      );
+      expect(screen.queryByRole('button')).toBeNull();
+      expect(screen.getByRole('status')).toHaveTextContent('running low');
+      rerender(
+        <LowCreditWarningView state={stateOf(1000)} onTopUp={() => {}}>
+          {parts}
+        </LowCreditWarningView>,
+      );
+      expect(screen.getAllByRole('button').map((button) => button.getAttribute('data-slot'))).toEqual([
+        'low-credit-warning-top-up',
+        'low-credit-warning-dismiss',
+      ]);
+      for (const state of [stateOf(6000), normalizeCustomer(undefined)]) {
+        rerender(
+          <LowCreditWarningView state={state} onTopUp={() => {}}>
+            {parts}
+          </LowCreditWarningView>,
+        );
+        expect(container).toBeEmptyDOMElement();
+      }
+    });
+
+    it('keeps dismissal in the root: the dismiss part and a part of your own (useLowCreditWarning().dismiss) both dismiss it', async () => {
+      function SnoozeLink() {
+        const { dismiss, level } = useLowCreditWarning();
+        return (
+          <button type="button" onClick={dismiss}>
+            {`Hide (${level})`}
+          </button>
+        );
+      }
+      const { rerender } = render(
+        <LowCreditWarningView state={stateOf(1000)}>
+          <LowCreditWarningMessage />
+          <SnoozeLink />
+        </LowCreditWarningView>,
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Hide (low)' }));
+      expect(warning()).toBeNull();
+      // It comes back when the level gets worse, as with the default dismiss button.
+      rerender(
+        <LowCreditWarningView state={stateOf(0)}>
+          <LowCreditWarningMessage />
+          <SnoozeLink />
+        </LowCreditWarningView>,
+      );
+      expect(screen.getByRole('alert')).toHaveAttribute('data-state', 'empty');
+
+      const onDismissedChange = vi.fn();
+      rerender(
+        <LowCreditWarningView state={stateOf(0)} dismissed={false} onDismissedChange={onDismissedChange}>
+          <LowCreditWarningDismiss>
+            <svg data-testid="icon" aria-hidden="true" />
+          </LowCreditWarningDismiss>
+        </LowCreditWarningView>,
+      );
+      // Its children replace the "×" icon; it keeps its accessible name (labels.dismiss).
+      expect(screen.getByTestId('icon')).toBeInTheDocument();
+      await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+      expect(onDismissedChange).toHaveBeenCalledWith(true);
+    });
+
+    it('runs the consumer’s onClick first; preventDefault() keeps the warning', async () => {
+      const onClick = vi.fn((event: React.MouseEvent) => event.preventDefault());
+      render(
+        <LowCreditWarningView state={stateOf(1000)}>
+          <LowCreditWarningDismiss onClick={onClick} />
+        </LowCreditWarningView>,
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+      expect(onClick).toHaveBeenCalledTimes(1);
+      expect(warning()).not.toBeNull();
+    });
+
+    it('fails loudly when a part is rendered outside a warning', () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(() => render(<LowCreditWarningMessage />)).toThrow('LowCreditWarning parts must be used within <LowCreditWarning>');
+      } finally {
+        error.mockRestore();
+      }
+    });
+  });
+
   it('computes its level with a pure function', () => {
     expect(lowCreditWarningLevel({ status: 'ready', level: 'low' })).toBe('low');
     expect(lowCreditWarningLevel({ status: 'ready', level: 'ok' })).toBeNull();
@@ -159,5 +307,20 @@ describe('LowCreditWarning', () => {
       </CreditsTestProvider>,
     );
     expect(container).toBeEmptyDOMElement();
+  });
+
+  it('passes its parts through, the top-up part opening the dialog', async () => {
+    render(
+      <CreditsTestProvider level="low" locale="en-US">
+        <LowCreditWarning>
+          <LowCreditWarningMessage>Running low.</LowCreditWarningMessage>
+          <LowCreditWarningTopUp />
+        </LowCreditWarning>
+      </CreditsTestProvider>,
+    );
+    expect(screen.getByRole('status')).toHaveTextContent(/^Running low\.Top up$/);
+    expect(screen.queryByRole('button', { name: 'Dismiss' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Top up' }));
+    expect(await screen.findByRole('dialog', { name: 'Top up credits' })).toBeInTheDocument();
   });
 });

@@ -6,17 +6,20 @@
  * the balance is fine or unlimited.
  */
 import * as React from 'react';
-import { cva, type VariantProps } from 'class-variance-authority';
+import type { VariantProps } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
 import type { CreditLevel, CreditState } from '../../core/customer.js';
+import type { CreditFormatters } from '../../core/format.js';
 import { useCredits } from '../credits-context.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
+import { createPartsContext } from '../lib/parts.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
 import { CreditTopUpDialog } from './credit-top-up-dialog.js';
-import { DEFAULT_LOW_CREDIT_WARNING_LABELS, lowCreditWarningLevel, lowCreditWarningVariants, type LowCreditWarningClassNames, type LowCreditWarningLabels } from '../shared/low-credit-warning.js';
+import { DEFAULT_LOW_CREDIT_WARNING_LABELS, lowCreditWarningLevel, lowCreditWarningVariants, type LowCreditWarningLabels, type LowCreditWarningLevel } from '../shared/low-credit-warning.js';
 
 /** How bad a level is: a dismissed warning comes back when this grows. */
 const SEVERITY: Readonly<Record<CreditLevel, number>> = { ok: 0, unlimited: 0, low: 1, empty: 2, overage: 2 };
@@ -35,12 +38,39 @@ export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'child
     locale?: string | undefined;
     currency?: string | undefined;
     labels?: Partial<LowCreditWarningLabels> | undefined;
-    classNames?: LowCreditWarningClassNames | undefined;
-    /** Replaces the message. */
+    /** Your arrangement of the parts, replacing the default layout (see `LowCreditWarningView`). */
     children?: React.ReactNode;
   };
 
-/** The warning from props. `role="status"` when low (polite), `role="alert"` when empty or in overage. */
+/** What a shown `LowCreditWarning` (or `LowCreditWarningView`) resolved, for its parts (`useLowCreditWarning`). */
+export interface LowCreditWarningContextValue {
+  readonly state: LowCreditWarningViewProps['state'];
+  readonly level: LowCreditWarningLevel;
+  /** The level's message from `labels` ("Your credits are running low: 1,200 left."). */
+  readonly message: string;
+  readonly formatters: CreditFormatters;
+  readonly labels: LowCreditWarningLabels;
+  readonly onTopUp: (() => void) | undefined;
+  readonly dismissible: boolean;
+  /** Dismisses the warning, as its dismiss button does (controlled or not): it comes back when the level worsens. */
+  readonly dismiss: () => void;
+}
+
+const [LowCreditWarningProvider, useLowCreditWarningPart] = createPartsContext<LowCreditWarningContextValue>('LowCreditWarning');
+
+/**
+ * What the nearest shown `LowCreditWarning` (or `LowCreditWarningView`) resolved — its level, message, formatters,
+ * labels, the top-up handler and `dismiss` — for a part of your own. Throws outside one.
+ */
+export const useLowCreditWarning: () => LowCreditWarningContextValue = useLowCreditWarningPart;
+
+/**
+ * The warning from props. `role="status"` when low (polite), `role="alert"` when empty or in overage.
+ *
+ * Its `children` replace the default layout with your own arrangement of the parts (`LowCreditWarningMessage`,
+ * `LowCreditWarningActions`, `LowCreditWarningTopUp`, `LowCreditWarningDismiss`); the root still decides when the
+ * warning shows, and holds its dismissal.
+ */
 export function LowCreditWarningView({
   state,
   onTopUp,
@@ -52,7 +82,6 @@ export function LowCreditWarningView({
   locale,
   currency,
   labels: labelOverrides,
-  classNames,
   size,
   className,
   children,
@@ -80,12 +109,24 @@ export function LowCreditWarningView({
 
   if (level === null || (dismissed && !worse)) return null;
 
-  const message =
-    level === 'low'
-      ? labels.low(formatters.credits(state.remaining))
-      : level === 'empty'
-        ? labels.empty
-        : labels.overage(formatters.credits(state.overage));
+  const context: LowCreditWarningContextValue = {
+    state,
+    level,
+    message:
+      level === 'low'
+        ? labels.low(formatters.credits(state.remaining))
+        : level === 'empty'
+          ? labels.empty
+          : labels.overage(formatters.credits(state.overage)),
+    formatters,
+    labels,
+    onTopUp,
+    dismissible,
+    dismiss: () => {
+      setDismissedLevel(level);
+      setDismissed(true);
+    },
+  };
 
   return (
     <div
@@ -96,36 +137,74 @@ export function LowCreditWarningView({
       className={cn(lowCreditWarningVariants({ size }), className)}
       {...props}
     >
-      <p data-slot="low-credit-warning-message" className={cn('min-w-0 flex-1', classNames?.message)}>
-        {children ?? message}
-      </p>
-      <div data-slot="low-credit-warning-actions" className={cn('flex items-center gap-1', classNames?.actions)}>
-        {onTopUp ? (
-          <button
-            type="button"
-            data-slot="low-credit-warning-top-up"
-            className={cn(buttonVariants({ variant: 'primary' }), classNames?.topUp)}
-            onClick={onTopUp}
-          >
-            {labels.topUp}
-          </button>
-        ) : null}
-        {dismissible ? (
-          <button
-            type="button"
-            data-slot="low-credit-warning-dismiss"
-            aria-label={labels.dismiss}
-            className={cn(buttonVariants({ variant: 'ghost' }), classNames?.dismiss)}
-            onClick={() => {
-              setDismissedLevel(level);
-              setDismissed(true);
-            }}
-          >
-            <span aria-hidden="true">×</span>
-          </button>
-        ) : null}
-      </div>
+      <LowCreditWarningProvider value={context}>
+        {children ?? (
+          <>
+            <LowCreditWarningMessage />
+            <LowCreditWarningActions />
+          </>
+        )}
+      </LowCreditWarningProvider>
     </div>
+  );
+}
+
+/** The level's message (children replace its text). */
+export function LowCreditWarningMessage({ className, children, ...props }: React.ComponentProps<'p'>) {
+  const { message } = useLowCreditWarningPart();
+  return (
+    <p data-slot="low-credit-warning-message" className={cn('min-w-0 flex-1', className)} {...props}>
+      {children ?? message}
+    </p>
+  );
+}
+
+/** The row of buttons: by default "Top up" and dismiss, each when it applies (children replace them). */
+export function LowCreditWarningActions({ className, children, ...props }: React.ComponentProps<'div'>) {
+  return (
+    <div data-slot="low-credit-warning-actions" className={cn('flex items-center gap-1', className)} {...props}>
+      {children ?? (
+        <>
+          <LowCreditWarningTopUp />
+          <LowCreditWarningDismiss />
+        </>
+      )}
+    </div>
+  );
+}
+
+/** "Top up": rendered when the root has `onTopUp` (the connected one opens `CreditTopUpDialog`). */
+export function LowCreditWarningTopUp({ className, children, onClick, ...props }: React.ComponentProps<'button'>) {
+  const { onTopUp, labels } = useLowCreditWarningPart();
+  if (!onTopUp) return null;
+  return (
+    <button
+      type="button"
+      data-slot="low-credit-warning-top-up"
+      className={cn(buttonVariants({ variant: 'primary' }), className)}
+      onClick={composeEventHandlers(onClick, onTopUp)}
+      {...props}
+    >
+      {children ?? labels.topUp}
+    </button>
+  );
+}
+
+/** The dismiss button ("×", named by `labels.dismiss`; children replace the icon); rendered when `dismissible`. */
+export function LowCreditWarningDismiss({ className, children, onClick, ...props }: React.ComponentProps<'button'>) {
+  const { dismissible, dismiss, labels } = useLowCreditWarningPart();
+  if (!dismissible) return null;
+  return (
+    <button
+      type="button"
+      data-slot="low-credit-warning-dismiss"
+      aria-label={labels.dismiss}
+      className={cn(buttonVariants({ variant: 'ghost' }), className)}
+      onClick={composeEventHandlers(onClick, dismiss)}
+      {...props}
+    >
+      {children ?? <span aria-hidden="true">×</span>}
+    </button>
   );
 }
 

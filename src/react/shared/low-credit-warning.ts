@@ -31,13 +31,6 @@ export const DEFAULT_LOW_CREDIT_WARNING_LABELS: LowCreditWarningLabels = Object.
   dismiss: 'Dismiss',
 });
 
-export interface LowCreditWarningClassNames {
-  readonly message?: string;
-  readonly actions?: string;
-  readonly topUp?: string;
-  readonly dismiss?: string;
-}
-
 export const lowCreditWarningVariants = cva(
   [
     'flex flex-wrap items-center justify-between gap-2 rounded-lg border px-3 py-2 text-sm',

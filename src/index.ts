@@ -69,7 +69,6 @@ export {
   affordability,
   creditEstimateVariants,
   type Affordability,
-  type CreditEstimateClassNames,
   type CreditEstimateLabels,
   type CreditEstimateState,
 } from './react/shared/credit-estimate.js';

@@ -1,6 +1,12 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor } from 'storybook/test';
-import { CreditEstimate, CreditEstimateView } from '../src/react/components/credit-estimate.js';
+import {
+  CreditEstimate,
+  CreditEstimateLabel,
+  CreditEstimateStatus,
+  CreditEstimateValue,
+  CreditEstimateView,
+} from '../src/react/components/credit-estimate.js';
 import type { CreditsStoryParameters } from '../.storybook/credits-decorator.js';
 
 type Seed = NonNullable<Extract<CreditsStoryParameters, { seed?: unknown }>['seed']>;
@@ -77,5 +83,29 @@ export const ViewStates: StoryObj<typeof CreditEstimateView> = {
         <CreditEstimateView locale={locale} credits="abc" />
       </div>
     );
+  },
+};
+
+/**
+ * The same estimate composed from its parts (issue 16): the amount first and larger, the label after it in words of
+ * the app's own, and the shortfall line under them (still the polite live region). 12 credits, 5 left.
+ */
+export const Composition: Story = {
+  parameters: stand({ remaining: 5 }),
+  render: (args) => (
+    <CreditEstimate {...args} className="flex-col items-start gap-y-0">
+      <CreditEstimateValue className="text-base font-semibold" />
+      <CreditEstimateLabel className="text-xs font-normal">estimated for this message</CreditEstimateLabel>
+      <CreditEstimateStatus />
+    </CreditEstimate>
+  ),
+  play: async ({ canvasElement }) => {
+    await settledState(canvasElement, 'short');
+    const root = canvasElement.querySelector('[data-slot="credit-estimate"]');
+    const slots = [...(root?.children ?? [])].map((element) => element.getAttribute('data-slot'));
+    await expect(slots).toEqual(['credit-estimate-value', 'credit-estimate-label', 'credit-estimate-status']);
+    await expect(root?.children[0]).toHaveTextContent('≈ 12 credits');
+    await expect(root?.children[1]).toHaveTextContent('estimated for this message');
+    await expect(root?.children[2]).toHaveTextContent('Not enough credits: 7 more needed');
   },
 };

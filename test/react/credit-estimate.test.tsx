@@ -6,8 +6,13 @@ import { defineCredits } from '../../src/core/config.js';
 import { normalizeCustomer } from '../../src/core/customer.js';
 import {
   CreditEstimate,
+  CreditEstimateLabel,
+  CreditEstimateStatus,
+  CreditEstimateUnit,
+  CreditEstimateValue,
   CreditEstimateView,
   useCanAfford,
+  useCreditEstimate,
 } from '../../src/react/components/credit-estimate.js';
 import { affordability } from '../../src/react/shared/credit-estimate.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
@@ -121,7 +126,7 @@ describe('CreditEstimateView', () => {
   });
 
   describe('given overrides', () => {
-    it('relabels, merges className last and styles parts', () => {
+    it('relabels and merges className last', () => {
       render(
         <CreditEstimateView
           credits={40}
@@ -129,7 +134,6 @@ describe('CreditEstimateView', () => {
           size="sm"
           locale="de-DE"
           className="gap-x-4"
-          classNames={{ value: 'font-bold', status: 'my-status' }}
           labels={{ label: 'Geschätzt', unit: 'Credits', short: (by) => `Es fehlen ${by ?? ''}` }}
         />,
       );
@@ -137,8 +141,97 @@ describe('CreditEstimateView', () => {
       expect(root()).toHaveAttribute('data-size', 'sm');
       expect(root().className).toContain('gap-x-4');
       expect(root().className).not.toContain('gap-x-1.5');
-      expect(screen.getByRole('status')).toHaveClass('my-status');
       expect(screen.getByRole('status')).toHaveTextContent('Es fehlen 39');
+    });
+  });
+
+  describe('composed from its parts', () => {
+    it('renders the parts in the order given, each taking its own className and children', async () => {
+      const { container } = render(
+        <CreditEstimateView credits={40} remaining={1} locale="en-US">
+          <CreditEstimateStatus className="my-status" />
+          <CreditEstimateValue className="font-bold" />
+          <CreditEstimateLabel className="uppercase">estimate</CreditEstimateLabel>
+        </CreditEstimateView>,
+      );
+      const slots = [...root().querySelectorAll('[data-slot]')].map((element) => element.getAttribute('data-slot'));
+      expect(slots).toEqual(['credit-estimate-status', 'credit-estimate-value', 'credit-estimate-unit', 'credit-estimate-label']);
+      expect(screen.getByRole('status')).toHaveClass('my-status', 'basis-full');
+      expect(screen.getByRole('status')).toHaveTextContent('Not enough credits: 39 more needed');
+      expect(root().querySelector('[data-slot="credit-estimate-value"]')).toHaveClass('font-bold');
+      expect(root().querySelector('[data-slot="credit-estimate-value"]')).toHaveTextContent('≈ 40 credits');
+      expect(root().querySelector('[data-slot="credit-estimate-label"]')).toHaveClass('uppercase', 'font-medium');
+      expect(root().querySelector('[data-slot="credit-estimate-label"]')).toHaveTextContent(/^estimate$/);
+      await expectNoAxeViolations(container);
+    });
+
+    it('lets the value, unit and status take children of their own', () => {
+      render(
+        <CreditEstimateView credits={12} remaining={5} locale="en-US">
+          <CreditEstimateValue>
+            ~12 <CreditEstimateUnit className="text-xs">cr</CreditEstimateUnit>
+          </CreditEstimateValue>
+          <CreditEstimateStatus>Top up to send this.</CreditEstimateStatus>
+        </CreditEstimateView>,
+      );
+      expect(root()).toHaveTextContent(/^~12 crTop up to send this\.$/);
+      expect(root().querySelector('[data-slot="credit-estimate-unit"]')).toHaveClass('text-xs');
+    });
+
+    it('shows each part only in its states: "—" with no readable estimate and no unit, the status empty but mounted unless short', () => {
+      const parts = (
+        <>
+          <CreditEstimateValue />
+          <CreditEstimateUnit />
+          <CreditEstimateStatus>Too expensive</CreditEstimateStatus>
+        </>
+      );
+      const { rerender } = render(
+        <CreditEstimateView credits="abc" remaining={5} locale="en-US">
+          {parts}
+        </CreditEstimateView>,
+      );
+      expect(root()).toHaveAttribute('data-state', 'unknown');
+      expect(root().querySelector('[data-slot="credit-estimate-value"]')).toHaveTextContent('—');
+      expect(root()).toHaveTextContent('unknown');
+      expect(root().querySelector('[data-slot="credit-estimate-unit"]')).toBeNull();
+      const status = screen.getByRole('status');
+      expect(status).toBeEmptyDOMElement();
+      rerender(
+        <CreditEstimateView credits={3} remaining={5} locale="en-US">
+          {parts}
+        </CreditEstimateView>,
+      );
+      expect(status).toBeEmptyDOMElement();
+      rerender(
+        <CreditEstimateView credits={12} remaining={5} locale="en-US">
+          {parts}
+        </CreditEstimateView>,
+      );
+      expect(screen.getByRole('status')).toBe(status);
+      expect(status).toHaveTextContent('Too expensive');
+    });
+
+    it('lets a part of your own read the resolved estimate through useCreditEstimate', () => {
+      function Shortfall() {
+        const { state, canAfford, shortBy, amount, formatters } = useCreditEstimate();
+        return <span data-testid="mine">{`${state} ${String(canAfford)} ${formatters.credits(shortBy)} of ${String(amount)}`}</span>;
+      }
+      render(
+        <CreditEstimateView credits={12.3} remaining={12.1} locale="en-US">
+          <Shortfall />
+        </CreditEstimateView>,
+      );
+      expect(screen.getByTestId('mine')).toHaveTextContent('short false 0.2 of 12.3');
+    });
+
+    it('fails loudly when a part is rendered outside an estimate', () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(() => render(<CreditEstimateValue />)).toThrow('CreditEstimate parts must be used within <CreditEstimate>');
+      } finally {
+        error.mockRestore();
+      }
     });
   });
 });
@@ -203,6 +296,19 @@ describe('CreditEstimate', () => {
       );
       expect(root()).toHaveAttribute('data-state', 'unknown');
     });
+  });
+
+  it('passes its parts through against the provider balance', () => {
+    render(
+      <CreditEstimate credits={120}>
+        <CreditEstimateValue />
+        <CreditEstimateStatus />
+      </CreditEstimate>,
+      { wrapper: withBalance(100) },
+    );
+    expect(root()).toHaveAttribute('data-state', 'short');
+    expect(root()).toHaveTextContent(/^≈ 120 creditsNot enough credits: 20 more needed$/);
+    expect(root().querySelector('[data-slot="credit-estimate-label"]')).toBeNull();
   });
 
   it('fails loudly outside a provider', () => {

@@ -7,16 +7,18 @@
  * affordability is announced (a polite live region), not every keystroke that moves the estimate.
  */
 import * as React from 'react';
-import { cva, type VariantProps } from 'class-variance-authority';
+import type { VariantProps } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
-import { canAfford as poolCanAfford, type CreditState } from '../../core/customer.js';
-import { subtractCredits, tryUsdToCredits } from '../../core/money.js';
+import type { CreditState } from '../../core/customer.js';
+import type { CreditFormatters } from '../../core/format.js';
+import { tryUsdToCredits } from '../../core/money.js';
 import { useCredits } from '../credits-context.js';
 import { displayAmount } from '../lib/amounts.js';
 import { cn } from '../lib/cn.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
-import { DEFAULT_CREDIT_ESTIMATE_LABELS, UNKNOWN_AFFORDABILITY, affordability, creditEstimateVariants, type Affordability, type CreditEstimateClassNames, type CreditEstimateLabels } from '../shared/credit-estimate.js';
+import { createPartsContext } from '../lib/parts.js';
+import { DEFAULT_CREDIT_ESTIMATE_LABELS, UNKNOWN_AFFORDABILITY, affordability, creditEstimateVariants, type Affordability, type CreditEstimateLabels } from '../shared/credit-estimate.js';
 
 /** The balance of a credit state when it is usable for a decision (fetched, not failed). */
 function knownBalance(state: CreditState): CreditState | null {
@@ -48,8 +50,25 @@ export type CreditEstimateViewProps = Omit<React.ComponentPropsWithoutRef<'div'>
     locale?: string | undefined;
     currency?: string | undefined;
     labels?: Partial<CreditEstimateLabels> | undefined;
-    classNames?: CreditEstimateClassNames | undefined;
+    /** Your arrangement of the parts, replacing the default layout (see `CreditEstimateView`). */
+    children?: React.ReactNode;
   };
+
+/** What `CreditEstimateView` resolved — affordability, the amount shown, formatters, labels — for its parts. */
+export interface CreditEstimateContextValue extends Affordability {
+  /** The estimate shown, or null when it is unreadable (the value shows "—"). */
+  readonly amount: number | null;
+  readonly formatters: CreditFormatters;
+  readonly labels: CreditEstimateLabels;
+}
+
+const [CreditEstimateProvider, useCreditEstimatePart] = createPartsContext<CreditEstimateContextValue>('CreditEstimate');
+
+/**
+ * What the nearest `CreditEstimate` (or `CreditEstimateView`) resolved — its `state`, `canAfford`, `shortBy`, the
+ * `amount` shown, formatters and labels — for a part of your own. Throws outside one.
+ */
+export const useCreditEstimate: () => CreditEstimateContextValue = useCreditEstimatePart;
 
 function viewAffordability(
   credits: number | string | null | undefined,
@@ -68,7 +87,12 @@ function viewAffordability(
   return affordability(credits, known === null ? null : { remaining: known, unlimited: false, overageAllowed: false });
 }
 
-/** "Est. cost ≈ 12 credits" with a can-afford flag, from props. */
+/**
+ * "Est. cost ≈ 12 credits" with a can-afford flag, from props.
+ *
+ * Its `children` replace the default layout with your own arrangement of the parts (`CreditEstimateLabel`,
+ * `CreditEstimateValue`, `CreditEstimateUnit`, `CreditEstimateStatus`).
+ */
 export function CreditEstimateView({
   credits,
   remaining,
@@ -78,14 +102,18 @@ export function CreditEstimateView({
   currency,
   size,
   labels: labelOverrides,
-  classNames,
   className,
+  children,
   ...props
 }: CreditEstimateViewProps) {
   const { formatters } = useCreditsFormat({ locale, currency });
-  const labels = withLabels(DEFAULT_CREDIT_ESTIMATE_LABELS, labelOverrides);
-  const amount = displayAmount(credits);
   const result = viewAffordability(credits, remaining, canAfford, shortBy);
+  const context: CreditEstimateContextValue = {
+    ...result,
+    amount: displayAmount(credits),
+    formatters,
+    labels: withLabels(DEFAULT_CREDIT_ESTIMATE_LABELS, labelOverrides),
+  };
 
   return (
     <div
@@ -95,36 +123,83 @@ export function CreditEstimateView({
       className={cn(creditEstimateVariants({ size }), className)}
       {...props}
     >
-      <span data-slot="credit-estimate-label" className={cn('font-medium', classNames?.label)}>
-        {labels.label}
-      </span>{' '}
-      {amount === null ? (
-        <>
-          <span className="sr-only">{labels.unknown}</span>
-          <span data-slot="credit-estimate-value" aria-hidden="true" className={classNames?.value}>
-            —
-          </span>
-        </>
-      ) : (
-        <span data-slot="credit-estimate-value" className={classNames?.value}>
-          <span aria-hidden="true">≈ </span>
-          {formatters.credits(amount)}{' '}
-          <span data-slot="credit-estimate-unit" className={classNames?.unit}>
-            {labels.unit}
-          </span>
-        </span>
-      )}
-      {/* Always mounted, so screen readers announce it when the estimate crosses the balance; a line of its own. */}
-      <span
-        data-slot="credit-estimate-status"
-        role="status"
-        aria-live="polite"
-        aria-atomic="true"
-        className={cn('basis-full font-medium empty:hidden', classNames?.status)}
-      >
-        {result.state === 'short' ? labels.short(result.shortBy > 0 ? formatters.credits(result.shortBy) : null) : ''}
-      </span>
+      <CreditEstimateProvider value={context}>
+        {children ?? (
+          <>
+            <CreditEstimateLabel />{' '}
+            <CreditEstimateValue />
+            <CreditEstimateStatus />
+          </>
+        )}
+      </CreditEstimateProvider>
     </div>
+  );
+}
+
+/** "Est. cost" (children replace it). */
+export function CreditEstimateLabel({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const { labels } = useCreditEstimatePart();
+  return (
+    <span data-slot="credit-estimate-label" className={cn('font-medium', className)} {...props}>
+      {children ?? labels.label}
+    </span>
+  );
+}
+
+/**
+ * "≈ 12 credits" (children replace it); "—" when there is no readable estimate, read as `labels.unknown`.
+ * It has no classes of its own: its `className` is yours alone.
+ */
+export function CreditEstimateValue({ children, ...props }: React.ComponentProps<'span'>) {
+  const { amount, formatters, labels } = useCreditEstimatePart();
+  return amount === null ? (
+    <>
+      <span className="sr-only">{labels.unknown}</span>
+      <span data-slot="credit-estimate-value" aria-hidden="true" {...props}>
+        —
+      </span>
+    </>
+  ) : (
+    <span data-slot="credit-estimate-value" {...props}>
+      {children ?? (
+        <>
+          <span aria-hidden="true">≈ </span>
+          {formatters.credits(amount)} <CreditEstimateUnit />
+        </>
+      )}
+    </span>
+  );
+}
+
+/** "credits" after the amount (children replace it); nothing without a readable estimate. */
+export function CreditEstimateUnit({ children, ...props }: React.ComponentProps<'span'>) {
+  const { amount, labels } = useCreditEstimatePart();
+  if (amount === null) return null;
+  return (
+    <span data-slot="credit-estimate-unit" {...props}>
+      {children ?? labels.unit}
+    </span>
+  );
+}
+
+/**
+ * "Not enough credits: 4 more needed" when the balance falls short (children replace that text), empty otherwise.
+ * Always mounted — a polite live region — so screen readers announce it when the estimate crosses the balance; a
+ * line of its own.
+ */
+export function CreditEstimateStatus({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const { state, shortBy, formatters, labels } = useCreditEstimatePart();
+  return (
+    <span
+      data-slot="credit-estimate-status"
+      role="status"
+      aria-live="polite"
+      aria-atomic="true"
+      className={cn('basis-full font-medium empty:hidden', className)}
+      {...props}
+    >
+      {state === 'short' ? (children ?? labels.short(shortBy > 0 ? formatters.credits(shortBy) : null)) : ''}
+    </span>
   );
 }
 

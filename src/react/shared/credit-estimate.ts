@@ -74,13 +74,6 @@ export const DEFAULT_CREDIT_ESTIMATE_LABELS: CreditEstimateLabels = Object.freez
   unknown: 'unknown',
 });
 
-export interface CreditEstimateClassNames {
-  readonly label?: string;
-  readonly value?: string;
-  readonly unit?: string;
-  readonly status?: string;
-}
-
 export const creditEstimateVariants = cva(
   [
     'inline-flex flex-wrap items-baseline gap-x-1.5 gap-y-0.5 text-credits-muted-foreground tabular-nums',

@@ -12,7 +12,7 @@
  */
 import * as React from 'react';
 import type { TooltipContentProps } from '@radix-ui/react-tooltip';
-import { cva, type VariantProps } from 'class-variance-authority';
+import type { VariantProps } from 'class-variance-authority';
 import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
 import { getCreditsFormatter } from '../../core/format.js';
 import { cn } from '../lib/cn.js';

@@ -52,7 +52,6 @@ export {
 export {
   DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS,
   creditTopUpDialogVariants,
-  type CreditTopUpDialogClassNames,
   type CreditTopUpDialogLabels,
 } from './react/shared/credit-top-up-dialog.js';
 export {

@@ -1,6 +1,21 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { CreditTopUpDialog, CreditTopUpDialogView } from '../src/react/components/credit-top-up-dialog.js';
+import {
+  CreditTopUpDialog,
+  CreditTopUpDialogClose,
+  CreditTopUpDialogContent,
+  CreditTopUpDialogDescription,
+  CreditTopUpDialogError,
+  CreditTopUpDialogFooter,
+  CreditTopUpDialogHeader,
+  CreditTopUpDialogMessage,
+  CreditTopUpDialogPackages,
+  CreditTopUpDialogStatus,
+  CreditTopUpDialogTitle,
+  CreditTopUpDialogTrigger,
+  CreditTopUpDialogView,
+  useCreditTopUpDialog,
+} from '../src/react/components/credit-top-up-dialog.js';
 import { defaultCreditsConfig } from '../src/core/config.js';
 import type { CreditsStoryParameters } from '../.storybook/credits-decorator.js';
 import { standIn } from '../.storybook/stand-in.js';
@@ -141,4 +156,66 @@ export const ViewFailed: StoryObj<typeof CreditTopUpDialogView> = {
 export const ViewNoPackages: StoryObj<typeof CreditTopUpDialogView> = {
   parameters: none,
   render: () => <CreditTopUpDialogView open packages={[]} />,
+};
+
+// ------------------------------------------------------------------ composed from its parts (issue 16)
+
+/** A part of the app's own, reading the dialog's state: how many packs are on offer. */
+function PackCount() {
+  const { packages } = useCreditTopUpDialog();
+  return <p className="text-xs text-credits-muted-foreground">{`${packages.length} pack${packages.length === 1 ? '' : 's'} on offer`}</p>;
+}
+
+/**
+ * The same dialog composed from its parts: its own trigger (`asChild` on the app's button), a wide content with the
+ * packages first, the title and description under them with a part of the app's own, the status and error before
+ * a footer whose Close reads "Not now". The purchase flow is the root's: the stand-in charges the card on file.
+ */
+export const Composition: Story = {
+  args: { children: undefined },
+  render: (args) => (
+    <CreditTopUpDialog {...args}>
+      <CreditTopUpDialogTrigger asChild>
+        <button type="button" className="rounded-md bg-credits-primary px-3 py-1.5 text-sm text-credits-primary-foreground">
+          Get more credits
+        </button>
+      </CreditTopUpDialogTrigger>
+      <CreditTopUpDialogContent size="wide">
+        <CreditTopUpDialogPackages className="gap-3" />
+        <CreditTopUpDialogHeader className="border-t border-credits-border pt-3">
+          <CreditTopUpDialogTitle className="text-sm" />
+          <CreditTopUpDialogDescription className="text-xs" />
+          <PackCount />
+        </CreditTopUpDialogHeader>
+        <CreditTopUpDialogMessage>Your team ran low on credits this week.</CreditTopUpDialogMessage>
+        <CreditTopUpDialogError />
+        <CreditTopUpDialogStatus />
+        <CreditTopUpDialogFooter className="justify-start">
+          <CreditTopUpDialogClose>Not now</CreditTopUpDialogClose>
+        </CreditTopUpDialogFooter>
+      </CreditTopUpDialogContent>
+    </CreditTopUpDialog>
+  ),
+  play: async ({ canvas, step }) => {
+    const trigger = canvas.getByRole('button', { name: 'Get more credits' });
+    await expect(trigger).toHaveAttribute('data-slot', 'credit-top-up-dialog-trigger');
+    await userEvent.click(trigger);
+    const dialog = await body().findByRole('dialog', { name: 'Top up credits' });
+    await step('the parts stand in the order given', async () => {
+      await expect(dialog).toHaveAttribute('data-size', 'wide');
+      const slots = [...dialog.querySelectorAll(':scope > [data-slot]')].map((element) => element.getAttribute('data-slot'));
+      await expect(slots).toEqual([
+        'credit-top-up-dialog-list',
+        'credit-top-up-dialog-message',
+        'credit-top-up-dialog-status',
+        'credit-top-up-dialog-footer',
+      ]);
+      await expect(within(dialog).getByText(/packs? on offer/)).toBeInTheDocument();
+    });
+    await step('a purchase runs through the root', async () => {
+      await userEvent.click(within(dialog).getByRole('button', { name: /40,000 credits/ }));
+      await waitFor(() => expect(within(dialog).getByRole('status')).toHaveTextContent('Credits added to your balance.'), { timeout: 5000 });
+      await expect(within(dialog).getByRole('button', { name: 'Not now' })).toBeInTheDocument();
+    });
+  },
 };

@@ -3,7 +3,25 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { defaultCreditsConfig, defineCredits, type CreditTopUpPackage } from '../../src/core/config.js';
-import { CreditTopUpDialog, CreditTopUpDialogView } from '../../src/react/components/credit-top-up-dialog.js';
+import {
+  CreditTopUpDialog,
+  CreditTopUpDialogClose,
+  CreditTopUpDialogContent,
+  CreditTopUpDialogDescription,
+  CreditTopUpDialogEmpty,
+  CreditTopUpDialogError,
+  CreditTopUpDialogFooter,
+  CreditTopUpDialogHeader,
+  CreditTopUpDialogMessage,
+  CreditTopUpDialogOverlay,
+  CreditTopUpDialogPackage,
+  CreditTopUpDialogPackages,
+  CreditTopUpDialogStatus,
+  CreditTopUpDialogTitle,
+  CreditTopUpDialogTrigger,
+  CreditTopUpDialogView,
+  useCreditTopUpDialog,
+} from '../../src/react/components/credit-top-up-dialog.js';
 import { CreditsTestProvider } from '../../src/testing/credits-test-provider.js';
 import { expectNoAxeViolations } from './axe.js';
 
@@ -161,6 +179,209 @@ describe('CreditTopUpDialogView', () => {
       await userEvent.keyboard('{Escape}');
       expect(onOpenChange).toHaveBeenCalledWith(false);
       expect(dialog()).toBeInTheDocument();
+    });
+  });
+  describe('composed from its parts', () => {
+    /** Every part inside the content, in the default order. */
+    const allParts = (
+      <CreditTopUpDialogContent>
+        <CreditTopUpDialogHeader>
+          <CreditTopUpDialogTitle />
+          <CreditTopUpDialogDescription />
+        </CreditTopUpDialogHeader>
+        <CreditTopUpDialogMessage />
+        <CreditTopUpDialogEmpty />
+        <CreditTopUpDialogPackages />
+        <CreditTopUpDialogError />
+        <CreditTopUpDialogStatus />
+        <CreditTopUpDialogFooter>
+          <CreditTopUpDialogClose />
+        </CreditTopUpDialogFooter>
+      </CreditTopUpDialogContent>
+    );
+
+    it('renders the parts in the order given, each taking its own className, and omits what is left out', async () => {
+      render(
+        <CreditTopUpDialogView packages={PACKAGES} defaultOpen locale="en-US" className="ignored-without-default-layout">
+          <CreditTopUpDialogContent size="wide" className="my-dialog" overlay={<CreditTopUpDialogOverlay className="backdrop-blur-sm" />}>
+            <CreditTopUpDialogPackages className="gap-4" />
+            <CreditTopUpDialogHeader className="text-center">
+              <CreditTopUpDialogTitle className="text-lg">Buy credits</CreditTopUpDialogTitle>
+              <CreditTopUpDialogDescription />
+            </CreditTopUpDialogHeader>
+            <CreditTopUpDialogFooter className="justify-between">
+              <CreditTopUpDialogClose className="w-full">Not now</CreditTopUpDialogClose>
+            </CreditTopUpDialogFooter>
+          </CreditTopUpDialogContent>
+        </CreditTopUpDialogView>,
+      );
+      const content = screen.getByRole('dialog', { name: 'Buy credits' });
+      expect(content).toHaveAttribute('data-size', 'wide');
+      expect(content).toHaveClass('my-dialog', 'max-w-lg');
+      expect(content).not.toHaveClass('ignored-without-default-layout');
+      const slots = [...content.querySelectorAll('[data-slot]')].map((element) => element.getAttribute('data-slot'));
+      expect(slots).toEqual([
+        'credit-top-up-dialog-list',
+        'credit-top-up-dialog-package',
+        'credit-top-up-dialog-package',
+        'credit-top-up-dialog-title',
+        'credit-top-up-dialog-description',
+        'credit-top-up-dialog-footer',
+        'credit-top-up-dialog-close',
+      ]);
+      expect(content.querySelector('[data-slot="credit-top-up-dialog-list"]')).toHaveClass('grid', 'gap-4');
+      expect(content.querySelector('[data-slot="credit-top-up-dialog-list"]')).not.toHaveClass('gap-2');
+      expect(within(content).getByText('Buy credits')).toHaveClass('text-lg');
+      expect(content.querySelector('[data-slot="credit-top-up-dialog-footer"]')).toHaveClass('justify-between');
+      expect(within(content).getByRole('button', { name: 'Not now' })).toHaveClass('w-full');
+      expect(document.querySelector('[data-slot="credit-top-up-dialog-overlay"]')).toHaveClass('fixed', 'backdrop-blur-sm');
+      expect(within(content).queryByRole('status')).toBeNull();
+      await expectNoAxeViolations(document.body);
+    });
+
+    it('opens from a CreditTopUpDialogTrigger, asChild on your own button', async () => {
+      render(
+        <CreditTopUpDialogView packages={PACKAGES} locale="en-US">
+          <CreditTopUpDialogTrigger asChild>
+            <button type="button" className="my-trigger">
+              Get credits
+            </button>
+          </CreditTopUpDialogTrigger>
+          {allParts}
+        </CreditTopUpDialogView>,
+      );
+      const trigger = screen.getByRole('button', { name: 'Get credits' });
+      expect(trigger).toHaveAttribute('data-slot', 'credit-top-up-dialog-trigger');
+      expect(trigger).toHaveAttribute('aria-haspopup', 'dialog');
+      expect(screen.queryByRole('dialog')).toBeNull();
+      await userEvent.click(trigger);
+      expect(dialog()).toHaveAccessibleDescription('Buy a credit pack. Top-up credits never expire.');
+      await userEvent.keyboard('{Escape}');
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(trigger).toHaveFocus();
+    });
+
+    it('shows each part only in its states: the empty line without packages, the message with one, the error or the status', async () => {
+      const onSelect = vi.fn();
+      const { rerender } = render(
+        <CreditTopUpDialogView packages={[]} open>
+          {allParts}
+        </CreditTopUpDialogView>,
+      );
+      expect(dialog()).toHaveTextContent('No top-up packages are available.');
+      expect(within(dialog()).queryByRole('list')).toBeNull();
+      expect(dialog().querySelector('[data-slot="credit-top-up-dialog-message"]')).toBeNull();
+
+      rerender(
+        <CreditTopUpDialogView packages={PACKAGES} open status="pending" packageId="small" message="You need 1,200 credits.">
+          {allParts}
+        </CreditTopUpDialogView>,
+      );
+      expect(dialog()).not.toHaveTextContent('No top-up packages are available.');
+      expect(dialog()).toHaveTextContent('You need 1,200 credits.');
+      expect(dialog()).toHaveAttribute('aria-busy', 'true');
+      for (const button of within(dialog()).getAllByRole('button', { name: /pack/ })) expect(button).toBeDisabled();
+      expect(within(dialog()).getByRole('button', { name: /Small pack/ })).toHaveAccessibleDescription('Processing…');
+      expect(within(dialog()).queryByRole('alert')).toBeNull();
+
+      rerender(
+        <CreditTopUpDialogView packages={PACKAGES} open status="failed" packageId="large" error="Card declined" onSelect={onSelect}>
+          {allParts}
+        </CreditTopUpDialogView>,
+      );
+      expect(within(dialog()).queryByRole('status')).toBeNull();
+      expect(within(dialog()).getByRole('button', { name: /Large pack/ })).toHaveAccessibleDescription('Card declined');
+      await userEvent.click(within(within(dialog()).getByRole('alert')).getByRole('button', { name: 'Try again' }));
+      expect(onSelect).toHaveBeenCalledWith('large');
+
+      rerender(
+        <CreditTopUpDialogView packages={PACKAGES} open status="succeeded" packageId="large">
+          {allParts}
+        </CreditTopUpDialogView>,
+      );
+      expect(within(dialog()).getByRole('status')).toHaveTextContent('Credits added to your balance.');
+      expect(within(dialog()).getByRole('button', { name: 'Done' })).toBeInTheDocument();
+      await expectNoAxeViolations(document.body);
+    });
+
+    it('lets a package run your click handler first, and preventDefault() keeps it from being bought', async () => {
+      const onSelect = vi.fn();
+      const seen: string[] = [];
+      render(
+        <CreditTopUpDialogView packages={PACKAGES} open onSelect={onSelect} locale="en-US">
+          <CreditTopUpDialogContent>
+            <CreditTopUpDialogTitle />
+            <CreditTopUpDialogDescription />
+            <CreditTopUpDialogPackages>
+              {PACKAGES.map((pkg) => (
+                <li key={pkg.id}>
+                  <CreditTopUpDialogPackage
+                    package={pkg}
+                    className="border-dashed"
+                    onClick={(event) => {
+                      seen.push(pkg.id);
+                      if (pkg.id === 'large') event.preventDefault();
+                    }}
+                  />
+                </li>
+              ))}
+            </CreditTopUpDialogPackages>
+          </CreditTopUpDialogContent>
+        </CreditTopUpDialogView>,
+      );
+      const small = within(dialog()).getByRole('button', { name: 'Small pack 40,000 credits $10.00' });
+      expect(small).toHaveClass('border-dashed');
+      await userEvent.click(small);
+      await userEvent.click(within(dialog()).getByRole('button', { name: /Large pack/ }));
+      expect(seen).toEqual(['small', 'large']);
+      expect(onSelect.mock.calls).toEqual([['small']]);
+    });
+
+    it('lets a part of your own read the purchase through useCreditTopUpDialog', () => {
+      function Summary() {
+        const { packages, status, busy } = useCreditTopUpDialog();
+        return <p data-testid="summary">{`${packages.length} packs, ${status}${busy ? ', busy' : ''}`}</p>;
+      }
+      render(
+        <CreditTopUpDialogView packages={PACKAGES} open status="redirecting" packageId="small">
+          <CreditTopUpDialogContent>
+            <CreditTopUpDialogTitle />
+            <CreditTopUpDialogDescription />
+            <Summary />
+          </CreditTopUpDialogContent>
+        </CreditTopUpDialogView>,
+      );
+      expect(screen.getByTestId('summary')).toHaveTextContent('2 packs, redirecting, busy');
+    });
+
+    it('fails loudly when a part is rendered outside a dialog', () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(() => render(<CreditTopUpDialogStatus />)).toThrow('CreditTopUpDialog parts must be used within <CreditTopUpDialog>');
+      } finally {
+        error.mockRestore();
+      }
+    });
+
+    it('passes its parts through the connected CreditTopUpDialog, which buys through the provider', async () => {
+      render(
+        <CreditsTestProvider balance={100} locale="en-US">
+          <CreditTopUpDialog>
+            <CreditTopUpDialogTrigger>Top up</CreditTopUpDialogTrigger>
+            <CreditTopUpDialogContent>
+              <CreditTopUpDialogTitle />
+              <CreditTopUpDialogDescription />
+              <CreditTopUpDialogStatus className="font-bold" />
+              <CreditTopUpDialogPackages />
+            </CreditTopUpDialogContent>
+          </CreditTopUpDialog>
+        </CreditsTestProvider>,
+      );
+      const user = userEvent.setup();
+      await user.click(screen.getByRole('button', { name: 'Top up' }));
+      expect(within(dialog()).queryByRole('button', { name: 'Close' })).toBeNull();
+      await user.click(within(dialog()).getByRole('button', { name: 'Credit top-up 40,000 credits $10.00' }));
+      expect(await within(dialog()).findByText('Credits added to your balance.')).toHaveClass('font-bold');
     });
   });
 });

@@ -4,50 +4,75 @@
  * buys it through the provider's `topUp` (Autumn attach → checkout); the dialog shows the purchase pending, failed
  * (with Retry) or done.
  *
- * `CreditTopUpDialogView` takes everything as props; `CreditTopUpDialog` reads `useCredits()`.
+ * `CreditTopUpDialogView` takes everything as props; `CreditTopUpDialog` reads `useCredits()`. Both are composed from
+ * exported parts in the shadcn Dialog manner (each wraps one Radix part or one element), which a team rearranges.
  */
 import * as React from 'react';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
-import { cva, type VariantProps } from 'class-variance-authority';
+import type { VariantProps } from 'class-variance-authority';
 import type { CreditsConfig, CreditTopUpPackage } from '../../core/config.js';
 import type { CreditFormatters } from '../../core/format.js';
 import { useCredits, type TopUpStatus } from '../credits-context.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { composeEventHandlers } from '../lib/compose-event-handlers.js';
+import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
-import { DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, creditTopUpDialogVariants, type CreditTopUpDialogClassNames, type CreditTopUpDialogLabels } from '../shared/credit-top-up-dialog.js';
+import { DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, creditTopUpDialogVariants, type CreditTopUpDialogLabels } from '../shared/credit-top-up-dialog.js';
 
 /** The view's `data-state`: what the purchase is doing. */
 export type CreditTopUpDialogState = TopUpStatus;
 
-export type CreditTopUpDialogViewProps = Omit<React.ComponentProps<typeof DialogPrimitive.Content>, 'children' | 'onSelect'> &
-  VariantProps<typeof creditTopUpDialogVariants> & {
-    packages: readonly CreditTopUpPackage[];
-    /** Default `idle`. */
-    status?: TopUpStatus | undefined;
-    /** The package being bought (highlighted, and what Retry buys again). */
-    packageId?: string | null | undefined;
-    /** Shown in the failed state; default `labels.failed`. */
-    error?: Error | string | null | undefined;
-    /** A package was chosen. */
-    onSelect?: ((packageId: string) => void) | undefined;
-    /** Retry after a failure; default `onSelect(packageId)`. */
-    onRetry?: (() => void) | undefined;
-    open?: boolean | undefined;
-    defaultOpen?: boolean | undefined;
-    onOpenChange?: ((open: boolean) => void) | undefined;
-    /** The trigger (one element, rendered `asChild`), e.g. `<button>Top up</button>`. Omit when `open` is controlled. */
-    children?: React.ReactElement | undefined;
-    /** A line above the packages, e.g. why the user needs credits ("This message needs 1,200 credits; you have 300"). */
-    message?: React.ReactNode;
-    config?: CreditsConfig | undefined;
-    locale?: string | undefined;
-    currency?: string | undefined;
-    labels?: Partial<CreditTopUpDialogLabels> | undefined;
-    classNames?: CreditTopUpDialogClassNames | undefined;
-  };
+type ContentProps = Omit<React.ComponentProps<typeof DialogPrimitive.Content>, 'onSelect'> & VariantProps<typeof creditTopUpDialogVariants>;
+
+export type CreditTopUpDialogViewProps = Omit<ContentProps, 'children'> & {
+  packages: readonly CreditTopUpPackage[];
+  /** Default `idle`. */
+  status?: TopUpStatus | undefined;
+  /** The package being bought (highlighted, and what Retry buys again). */
+  packageId?: string | null | undefined;
+  /** Shown in the failed state; default `labels.failed`. */
+  error?: Error | string | null | undefined;
+  /** A package was chosen. */
+  onSelect?: ((packageId: string) => void) | undefined;
+  /** Retry after a failure; default `onSelect(packageId)`. */
+  onRetry?: (() => void) | undefined;
+  open?: boolean | undefined;
+  defaultOpen?: boolean | undefined;
+  onOpenChange?: ((open: boolean) => void) | undefined;
+  /**
+   * The trigger: one element, rendered `asChild` (e.g. `<button>Top up</button>`; omit it when `open` is controlled).
+   * Or your arrangement of the parts (`CreditTopUpDialogTrigger`, `CreditTopUpDialogContent` and what goes in it),
+   * replacing the default layout: a fragment, several parts, or a lone `CreditTopUpDialogContent`.
+   */
+  children?: React.ReactNode;
+  /** A line above the packages, e.g. why the user needs credits ("This message needs 1,200 credits; you have 300"). */
+  message?: React.ReactNode;
+  config?: CreditsConfig | undefined;
+  locale?: string | undefined;
+  currency?: string | undefined;
+  labels?: Partial<CreditTopUpDialogLabels> | undefined;
+};
+
+/** What `CreditTopUpDialogView` resolved from its props, for its parts (`useCreditTopUpDialog`). */
+export interface CreditTopUpDialogContextValue {
+  readonly packages: readonly CreditTopUpPackage[];
+  readonly status: TopUpStatus;
+  readonly packageId: string | null;
+  readonly error: Error | string | null | undefined;
+  /** A purchase is running (`pending` or `redirecting`): the packages are disabled and the dialog is busy. */
+  readonly busy: boolean;
+  readonly onSelect: ((packageId: string) => void) | undefined;
+  /** Buys again after a failure: `onRetry`, else `onSelect(packageId)`; undefined when neither can. */
+  readonly retry: (() => void) | undefined;
+  readonly message: React.ReactNode;
+  readonly formatters: CreditFormatters;
+  readonly labels: CreditTopUpDialogLabels;
+  /** The id of the status line (or the error text), which describes the package being bought. */
+  readonly statusId: string;
+}
 
 function errorText(error: Error | string | null | undefined, fallback: string): string {
   if (typeof error === 'string' && error.trim() !== '') return error;
@@ -65,7 +90,24 @@ function safe(value: number): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
-/** The top-up dialog from plain props. Radix traps focus inside it, and Escape or the overlay closes it. */
+const [CreditTopUpDialogProvider, useCreditTopUpDialogPart] = createPartsContext<CreditTopUpDialogContextValue>('CreditTopUpDialog');
+
+/**
+ * What the nearest `CreditTopUpDialog` (or `CreditTopUpDialogView`) resolved — its packages, the purchase's status,
+ * package and error, the select and retry handlers, formatters and labels — for a part of your own. Throws outside one.
+ */
+export const useCreditTopUpDialog: () => CreditTopUpDialogContextValue = useCreditTopUpDialogPart;
+
+/**
+ * The top-up dialog from plain props. Radix traps focus inside it, and Escape or the overlay closes it.
+ *
+ * A lone element as `children` is its trigger (today's drop-in); a fragment, several parts or a lone
+ * `CreditTopUpDialogContent` replace the default layout: `CreditTopUpDialogTrigger`, `CreditTopUpDialogContent`
+ * and in it `CreditTopUpDialogHeader`, `CreditTopUpDialogTitle`, `CreditTopUpDialogDescription`,
+ * `CreditTopUpDialogMessage`, `CreditTopUpDialogEmpty`, `CreditTopUpDialogPackages`, `CreditTopUpDialogPackage`,
+ * `CreditTopUpDialogError`, `CreditTopUpDialogStatus`, `CreditTopUpDialogFooter`, `CreditTopUpDialogClose`. Each
+ * renders only in the states it belongs to. The root's `className`, `size` and other props go to the default content.
+ */
 export function CreditTopUpDialogView({
   packages,
   status = 'idle',
@@ -82,107 +124,182 @@ export function CreditTopUpDialogView({
   locale,
   currency,
   labels: labelOverrides,
-  classNames,
-  size,
-  className,
   ...props
 }: CreditTopUpDialogViewProps) {
   const { formatters } = useCreditsFormat({ config, locale, currency });
-  const labels = withLabels(DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, labelOverrides);
-  const busy = status === 'pending' || status === 'redirecting';
-  const retry = onRetry ?? (packageId !== null && onSelect ? () => onSelect(packageId) : undefined);
   // The status line describes the package being bought: its button reads "…, Processing…" or the error.
   const statusId = React.useId();
+  const context: CreditTopUpDialogContextValue = {
+    packages,
+    status,
+    packageId,
+    error,
+    busy: status === 'pending' || status === 'redirecting',
+    onSelect,
+    retry: onRetry ?? (packageId !== null && onSelect ? () => onSelect(packageId) : undefined),
+    message,
+    formatters,
+    labels: withLabels(DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, labelOverrides),
+    statusId,
+  };
+  // A lone element other than a fragment or one of the parts that hold the rest is the trigger, as before parts.
+  const trigger = React.isValidElement(children) && !COMPOSED.includes(children.type) ? children : null;
 
   return (
     <DialogPrimitive.Root open={open} defaultOpen={defaultOpen} onOpenChange={onOpenChange}>
-      {children ? <DialogPrimitive.Trigger asChild>{children}</DialogPrimitive.Trigger> : null}
-      <DialogPrimitive.Portal>
-        <DialogPrimitive.Overlay
-          data-slot="credit-top-up-dialog-overlay"
-          className={cn('fixed inset-0 z-50 bg-black/50', classNames?.overlay)}
-        />
-        <DialogPrimitive.Content
-          data-slot="credit-top-up-dialog"
-          data-status={status}
-          data-size={size ?? 'default'}
-          aria-busy={busy || undefined}
-          className={cn(creditTopUpDialogVariants({ size }), className)}
-          {...props}
-        >
-          <div className="grid gap-1">
-            <DialogPrimitive.Title data-slot="credit-top-up-dialog-title" className={cn('text-base font-semibold', classNames?.title)}>
-              {labels.title}
-            </DialogPrimitive.Title>
-            <DialogPrimitive.Description
-              data-slot="credit-top-up-dialog-description"
-              className={cn('text-sm text-credits-muted-foreground', classNames?.description)}
-            >
-              {labels.description}
-            </DialogPrimitive.Description>
-          </div>
-          {message ? (
-            <p data-slot="credit-top-up-dialog-message" className={cn('rounded-md bg-credits-muted px-3 py-2 text-sm', classNames?.message)}>
-              {message}
-            </p>
-          ) : null}
-          {packages.length === 0 ? (
-            <p className="text-sm text-credits-muted-foreground">{labels.empty}</p>
-          ) : (
-            <ul data-slot="credit-top-up-dialog-list" aria-busy={busy || undefined} className={cn('grid gap-2', classNames?.list)}>
-              {packages.map((pkg) => (
-                <li key={pkg.id}>
-                  <PackageButton
-                    pkg={pkg}
-                    formatters={formatters}
-                    labels={labels}
-                    className={classNames?.package}
-                    disabled={busy || status === 'succeeded'}
-                    selected={pkg.id === packageId && status !== 'idle'}
-                    statusId={statusId}
-                    onSelect={onSelect}
-                  />
-                </li>
-              ))}
-            </ul>
-          )}
-          <StatusLine id={statusId} status={status} error={error} labels={labels} retry={retry} classNames={classNames} />
-          <div data-slot="credit-top-up-dialog-footer" className={cn('flex justify-end gap-2', classNames?.footer)}>
-            <DialogPrimitive.Close
-              data-slot="credit-top-up-dialog-close"
-              className={buttonVariants({ variant: status === 'succeeded' ? 'primary' : 'outline', size: 'default' })}
-            >
-              {status === 'succeeded' ? labels.done : labels.close}
-            </DialogPrimitive.Close>
-          </div>
-        </DialogPrimitive.Content>
-      </DialogPrimitive.Portal>
+      <CreditTopUpDialogProvider value={context}>
+        {trigger || !children ? (
+          <>
+            {trigger ? <DialogPrimitive.Trigger asChild>{trigger}</DialogPrimitive.Trigger> : null}
+            <CreditTopUpDialogContent {...props} />
+          </>
+        ) : (
+          children
+        )}
+      </CreditTopUpDialogProvider>
     </DialogPrimitive.Root>
   );
 }
 
-function PackageButton({
-  pkg,
-  formatters,
-  labels,
+/** Opens the dialog: a `<button>`, or with `asChild` your own (e.g. `<Button>`). */
+export function CreditTopUpDialogTrigger(props: React.ComponentProps<typeof DialogPrimitive.Trigger>) {
+  return <DialogPrimitive.Trigger data-slot="credit-top-up-dialog-trigger" {...props} />;
+}
+
+/** The backdrop behind the dialog; `CreditTopUpDialogContent` renders one unless given its own `overlay`. */
+export function CreditTopUpDialogOverlay({ className, ...props }: React.ComponentProps<typeof DialogPrimitive.Overlay>) {
+  return <DialogPrimitive.Overlay data-slot="credit-top-up-dialog-overlay" className={cn('fixed inset-0 z-50 bg-black/50', className)} {...props} />;
+}
+
+/**
+ * The dialog itself, portalled with its overlay: `data-status` (the purchase), `data-size`, busy while a purchase
+ * runs. Its children replace the default layout (header, message, packages, status, footer with Close).
+ */
+export function CreditTopUpDialogContent({
+  size,
   className,
-  disabled,
-  selected,
-  statusId,
-  onSelect,
-}: {
-  pkg: CreditTopUpPackage;
-  formatters: CreditFormatters;
-  labels: CreditTopUpDialogLabels;
-  className: string | undefined;
-  disabled: boolean;
-  selected: boolean;
-  statusId: string;
-  onSelect: ((packageId: string) => void) | undefined;
+  children,
+  overlay = <CreditTopUpDialogOverlay />,
+  ...props
+}: ContentProps & {
+  /** Replaces the overlay (e.g. `<CreditTopUpDialogOverlay className="backdrop-blur-sm" />`); null for none. */
+  overlay?: React.ReactNode;
 }) {
+  const { status, busy } = useCreditTopUpDialogPart();
+  return (
+    <DialogPrimitive.Portal>
+      {overlay}
+      <DialogPrimitive.Content
+        data-slot="credit-top-up-dialog"
+        data-status={status}
+        data-size={size ?? 'default'}
+        aria-busy={busy || undefined}
+        className={cn(creditTopUpDialogVariants({ size }), className)}
+        {...props}
+      >
+        {children ?? (
+          <>
+            <CreditTopUpDialogHeader>
+              <CreditTopUpDialogTitle />
+              <CreditTopUpDialogDescription />
+            </CreditTopUpDialogHeader>
+            <CreditTopUpDialogMessage />
+            <CreditTopUpDialogEmpty />
+            <CreditTopUpDialogPackages />
+            <CreditTopUpDialogError />
+            <CreditTopUpDialogStatus />
+            <CreditTopUpDialogFooter>
+              <CreditTopUpDialogClose />
+            </CreditTopUpDialogFooter>
+          </>
+        )}
+      </DialogPrimitive.Content>
+    </DialogPrimitive.Portal>
+  );
+}
+
+/** Lone elements, fragments aside, that are not a trigger: the parts that hold the rest of an arrangement. */
+const COMPOSED: unknown[] = [React.Fragment, CreditTopUpDialogTrigger, CreditTopUpDialogContent];
+
+/** The title and description, stacked. */
+export function CreditTopUpDialogHeader({ className, ...props }: React.ComponentProps<'div'>) {
+  return <div className={cn('grid gap-1', className)} {...props} />;
+}
+
+/** The dialog's accessible name: "Top up credits". */
+export function CreditTopUpDialogTitle({ className, children, ...props }: React.ComponentProps<typeof DialogPrimitive.Title>) {
+  const { labels } = useCreditTopUpDialogPart();
+  return (
+    <DialogPrimitive.Title data-slot="credit-top-up-dialog-title" className={cn('text-base font-semibold', className)} {...props}>
+      {children ?? labels.title}
+    </DialogPrimitive.Title>
+  );
+}
+
+/** The dialog's accessible description. */
+export function CreditTopUpDialogDescription({ className, children, ...props }: React.ComponentProps<typeof DialogPrimitive.Description>) {
+  const { labels } = useCreditTopUpDialogPart();
+  return (
+    <DialogPrimitive.Description data-slot="credit-top-up-dialog-description" className={cn('text-sm text-credits-muted-foreground', className)} {...props}>
+      {children ?? labels.description}
+    </DialogPrimitive.Description>
+  );
+}
+
+/** The root's `message` (or its own children) above the packages; nothing without one. */
+export function CreditTopUpDialogMessage({ className, children, ...props }: React.ComponentProps<'p'>) {
+  const { message } = useCreditTopUpDialogPart();
+  const content = children ?? message;
+  if (!content) return null;
+  return (
+    <p data-slot="credit-top-up-dialog-message" className={cn('rounded-md bg-credits-muted px-3 py-2 text-sm', className)} {...props}>
+      {content}
+    </p>
+  );
+}
+
+/** "No top-up packages are available.": only when there are none. */
+export function CreditTopUpDialogEmpty({ className, children, ...props }: React.ComponentProps<'p'>) {
+  const { packages, labels } = useCreditTopUpDialogPart();
+  if (packages.length > 0) return null;
+  return (
+    <p className={cn('text-sm text-credits-muted-foreground', className)} {...props}>
+      {children ?? labels.empty}
+    </p>
+  );
+}
+
+/** The list of packages, one `CreditTopUpDialogPackage` each (children replace them); nothing when there are none. */
+export function CreditTopUpDialogPackages({ className, children, ...props }: React.ComponentProps<'ul'>) {
+  const { packages, busy } = useCreditTopUpDialogPart();
+  if (packages.length === 0) return null;
+  return (
+    <ul data-slot="credit-top-up-dialog-list" aria-busy={busy || undefined} className={cn('grid gap-2', className)} {...props}>
+      {children ??
+        packages.map((pkg) => (
+          <li key={pkg.id}>
+            <CreditTopUpDialogPackage package={pkg} />
+          </li>
+        ))}
+    </ul>
+  );
+}
+
+/**
+ * One package as a button: its label, credits (quantity included), description and price (children replace them).
+ * Choosing it calls the root's `onSelect`; disabled while a purchase runs or after one succeeded; the package being
+ * bought is `data-selected` and described by the status line.
+ */
+export function CreditTopUpDialogPackage({
+  package: pkg,
+  className,
+  children,
+  onClick,
+  ...props
+}: React.ComponentProps<'button'> & { package: CreditTopUpPackage }) {
+  const { formatters, labels, status, packageId, busy, statusId, onSelect } = useCreditTopUpDialogPart();
+  const selected = pkg.id === packageId && status !== 'idle';
   const packs = packsOf(pkg);
-  const credits = formatters.credits(safe(pkg.credits) * packs);
-  const price = formatters.money(safe(pkg.price) * packs);
   // No aria-label: the accessible name is the visible text in its visible order ("Credit top-up 40,000 credits
   // $10.00"), so speech-input users can say what they see (WCAG 2.5.3). The `{' '}` keep the words apart in the name;
   // they take no space in the grid and flex layout.
@@ -192,8 +309,8 @@ function PackageButton({
       data-slot="credit-top-up-dialog-package"
       data-selected={selected || undefined}
       aria-describedby={selected ? statusId : undefined}
-      disabled={disabled}
-      onClick={() => onSelect?.(pkg.id)}
+      disabled={busy || status === 'succeeded'}
+      onClick={composeEventHandlers(onClick, () => onSelect?.(pkg.id))}
       className={cn(
         // An explicit background and colour: the kit ships no preflight, and a bare <button> gets the browser's grey
         // button face and black text (which the muted line fails contrast on, and which is wrong in dark mode).
@@ -203,61 +320,86 @@ function PackageButton({
         'disabled:cursor-not-allowed disabled:bg-credits-muted/40',
         className,
       )}
+      {...props}
     >
-      <span className="grid">
-        <span className="font-medium">{pkg.label}</span>{' '}
-        {/* Muted on the background; full colour on the hover's muted background, where muted text is under 4.5:1. */}
-        <span className="text-xs text-credits-muted-foreground tabular-nums group-hover/package:text-credits-foreground">{labels.credits(credits)}</span>
-        {pkg.description ? (
-          <>
-            {' '}
-            <span className="text-xs text-credits-muted-foreground group-hover/package:text-credits-foreground">{pkg.description}</span>
-          </>
-        ) : null}
-      </span>{' '}
-      <span className="font-semibold tabular-nums">{price}</span>
+      {children ?? (
+        <>
+          <span className="grid">
+            <span className="font-medium">{pkg.label}</span>{' '}
+            {/* Muted on the background; full colour on the hover's muted background, where muted text is under 4.5:1. */}
+            <span className="text-xs text-credits-muted-foreground tabular-nums group-hover/package:text-credits-foreground">
+              {labels.credits(formatters.credits(safe(pkg.credits) * packs))}
+            </span>
+            {pkg.description ? (
+              <>
+                {' '}
+                <span className="text-xs text-credits-muted-foreground group-hover/package:text-credits-foreground">{pkg.description}</span>
+              </>
+            ) : null}
+          </span>{' '}
+          <span className="font-semibold tabular-nums">{formatters.money(safe(pkg.price) * packs)}</span>
+        </>
+      )}
     </button>
   );
 }
 
-function StatusLine({
-  id,
-  status,
-  error,
-  labels,
-  retry,
-  classNames,
-}: {
-  id: string;
-  status: TopUpStatus;
-  error: Error | string | null | undefined;
-  labels: CreditTopUpDialogLabels;
-  retry: (() => void) | undefined;
-  classNames: CreditTopUpDialogClassNames | undefined;
-}) {
-  if (status === 'failed') {
-    return (
-      <div
-        data-slot="credit-top-up-dialog-error"
-        role="alert"
-        className={cn('flex items-center justify-between gap-2 rounded-md border border-credits-destructive/50 px-3 py-2 text-sm text-credits-destructive', classNames?.error)}
-      >
-        <span id={id}>{errorText(error, labels.failed)}</span>
-        {retry ? (
-          <button type="button" data-slot="credit-top-up-dialog-retry" className={buttonVariants({ size: 'default' })} onClick={retry}>
-            {labels.retry}
-          </button>
-        ) : null}
-      </div>
-    );
-  }
-  const text =
-    status === 'pending' ? labels.pending : status === 'redirecting' ? labels.redirecting : status === 'succeeded' ? labels.succeeded : '';
-  // Always rendered, so screen readers announce the changes of one live region.
+/** The failure as an alert, with "Try again" when the purchase can be retried; nothing unless it failed. */
+export function CreditTopUpDialogError({ className, children, ...props }: React.ComponentProps<'div'>) {
+  const { status, error, labels, retry, statusId } = useCreditTopUpDialogPart();
+  if (status !== 'failed') return null;
   return (
-    <p id={id} data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-credits-muted-foreground empty:absolute', classNames?.status)}>
-      {text}
+    <div
+      data-slot="credit-top-up-dialog-error"
+      role="alert"
+      className={cn('flex items-center justify-between gap-2 rounded-md border border-credits-destructive/50 px-3 py-2 text-sm text-credits-destructive', className)}
+      {...props}
+    >
+      {children ?? (
+        <>
+          <span id={statusId}>{errorText(error, labels.failed)}</span>
+          {retry ? (
+            <button type="button" data-slot="credit-top-up-dialog-retry" className={buttonVariants({ size: 'default' })} onClick={retry}>
+              {labels.retry}
+            </button>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The purchase's progress as a live region ("Processing…", "Taking you to checkout…", "Credits added to your
+ * balance."), empty while idle; rendered in every state but failed, so screen readers announce one region's changes.
+ */
+export function CreditTopUpDialogStatus({ className, children, ...props }: React.ComponentProps<'p'>) {
+  const { status, labels, statusId } = useCreditTopUpDialogPart();
+  if (status === 'failed') return null;
+  return (
+    <p id={statusId} data-slot="credit-top-up-dialog-status" role="status" className={cn('min-h-5 text-sm text-credits-muted-foreground empty:absolute', className)} {...props}>
+      {children ?? (status === 'idle' ? '' : labels[status])}
     </p>
+  );
+}
+
+/** The row of actions at the bottom: by default the Close button. */
+export function CreditTopUpDialogFooter({ className, ...props }: React.ComponentProps<'div'>) {
+  return <div data-slot="credit-top-up-dialog-footer" className={cn('flex justify-end gap-2', className)} {...props} />;
+}
+
+/** Closes the dialog: "Close", or "Done" (primary) once the purchase succeeded. */
+export function CreditTopUpDialogClose({ className, children, ...props }: React.ComponentProps<typeof DialogPrimitive.Close>) {
+  const { status, labels } = useCreditTopUpDialogPart();
+  const done = status === 'succeeded';
+  return (
+    <DialogPrimitive.Close
+      data-slot="credit-top-up-dialog-close"
+      className={cn(buttonVariants({ variant: done ? 'primary' : 'outline', size: 'default' }), className)}
+      {...props}
+    >
+      {children ?? (done ? labels.done : labels.close)}
+    </DialogPrimitive.Close>
   );
 }
 

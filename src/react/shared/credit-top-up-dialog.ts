@@ -33,18 +33,6 @@ export const DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS: CreditTopUpDialogLabels = Obje
   empty: 'No top-up packages are available.',
 });
 
-export interface CreditTopUpDialogClassNames {
-  readonly overlay?: string;
-  readonly title?: string;
-  readonly description?: string;
-  readonly message?: string;
-  readonly list?: string;
-  readonly package?: string;
-  readonly status?: string;
-  readonly error?: string;
-  readonly footer?: string;
-}
-
 export const creditTopUpDialogVariants = cva(
   [
     'fixed top-1/2 left-1/2 z-50 grid max-h-[85vh] w-full -translate-x-1/2 -translate-y-1/2 gap-4 overflow-y-auto',

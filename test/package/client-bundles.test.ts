@@ -111,3 +111,25 @@ describe('the built autumn entry (dist/autumn.js, autumn-ai-credits/autumn)', ()
     expect(shared).toEqual(expect.arrayContaining(['react/credits-provider.js', 'react/credits-context.js']));
   });
 });
+
+describe('what loads on first use only (issue 16)', () => {
+  /** The files a module reaches through static imports alone: what an app loads with it up front. */
+  function staticFiles(entry: string): string[] {
+    const files = new Set<string>();
+    const visit = (fileName: string): void => {
+      if (files.has(fileName) || !chunks.has(fileName)) return;
+      files.add(fileName);
+      for (const id of chunks.get(fileName)!.imports) visit(id);
+    };
+    visit(entry);
+    return [...files];
+  }
+
+  it.each(['react/components/credit-balance.js', 'react/components/low-credit-warning.js'])(
+    '%s loads the top-up dialog when it is first opened, not with the component',
+    (file) => {
+      expect(staticFiles(file)).not.toContain('react/components/credit-top-up-dialog.js');
+      expect(importGraph(file).files).toContain('react/components/credit-top-up-dialog.js');
+    },
+  );
+});

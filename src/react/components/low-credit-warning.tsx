@@ -18,7 +18,7 @@ import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import { createPartsContext } from '../lib/parts.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
-import { CreditTopUpDialog } from './credit-top-up-dialog.js';
+import { TopUpDialogOnDemand } from '../lib/top-up-dialog-on-demand.js';
 import { DEFAULT_LOW_CREDIT_WARNING_LABELS, lowCreditWarningLevel, lowCreditWarningVariants, type LowCreditWarningLabels, type LowCreditWarningLevel } from '../shared/low-credit-warning.js';
 
 /** How bad a level is: a dismissed warning comes back when this grows. */
@@ -213,7 +213,10 @@ export type LowCreditWarningProps = Omit<LowCreditWarningViewProps, 'state'> & {
   topUp?: boolean | undefined;
 };
 
-/** The warning for the nearest `CreditsProvider`'s balance; "Top up" opens `CreditTopUpDialog` (or calls `onTopUp`). */
+/**
+ * The warning for the nearest `CreditsProvider`'s balance; "Top up" opens `CreditTopUpDialog` (or calls `onTopUp`),
+ * loaded on first open.
+ */
 export function LowCreditWarning({ onTopUp, topUp = true, config, ...props }: LowCreditWarningProps) {
   const credits = useCredits();
   const [dialogOpen, setDialogOpen] = React.useState(false);
@@ -226,7 +229,7 @@ export function LowCreditWarning({ onTopUp, topUp = true, config, ...props }: Lo
         config={config ?? credits.config}
         onTopUp={canTopUp ? (onTopUp ?? (() => setDialogOpen(true))) : undefined}
       />
-      {canTopUp && onTopUp === undefined ? <CreditTopUpDialog open={dialogOpen} onOpenChange={setDialogOpen} /> : null}
+      {canTopUp && onTopUp === undefined ? <TopUpDialogOnDemand open={dialogOpen} onOpenChange={setDialogOpen} /> : null}
     </>
   );
 }

@@ -78,7 +78,6 @@ export {
   usageBreakdownState,
   usageBreakdownVariants,
   withPendingUsage,
-  type UsageBreakdownClassNames,
   type UsageBreakdownData,
   type UsageBreakdownItem,
   type UsageBreakdownLabels,

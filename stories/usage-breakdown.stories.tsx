@@ -1,6 +1,20 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { UsageBreakdown, UsageBreakdownView } from '../src/react/components/usage-breakdown.js';
+import {
+  UsageBreakdown,
+  UsageBreakdownEmpty,
+  UsageBreakdownError,
+  UsageBreakdownLabel,
+  UsageBreakdownList,
+  UsageBreakdownListItem,
+  UsageBreakdownPercent,
+  UsageBreakdownSkeleton,
+  UsageBreakdownTitle,
+  UsageBreakdownTotal,
+  UsageBreakdownTrack,
+  UsageBreakdownView,
+  useUsageBreakdownRow,
+} from '../src/react/components/usage-breakdown.js';
 import type { CreditsStoryParameters } from '../.storybook/credits-decorator.js';
 import { storyMeter } from '../.storybook/server.js';
 import { seedStoryCustomer, standIn, storyCustomer } from '../.storybook/stand-in.js';
@@ -135,5 +149,65 @@ export const ViewWithBadNumbers: StoryObj<typeof UsageBreakdownView> = {
   ),
   play: async ({ canvasElement }) => {
     await expect(canvasElement).not.toHaveTextContent(/NaN(?! thread)|Infinity|-\d/);
+  },
+};
+
+/** A part of the app's own, inside each row: the thread's id, small, under its name (the grouped row has none). */
+function ThreadId() {
+  const row = useUsageBreakdownRow();
+  return row.grouped > 0 ? null : <span className="block truncate text-xs text-credits-muted-foreground">{row.id}</span>;
+}
+
+/**
+ * The same chart composed from its parts (issue 16): the total first, as the headline, then the title; each row
+ * with its bar on top, the name (and a part of the app's own, the thread id) beside the share, the credits left out.
+ * Each part renders only in its states, so loading, errors and an empty period still show.
+ */
+export const Composition: Story = {
+  beforeEach: async ({ id }) => {
+    await chargeThreads(id);
+  },
+  render: (args, { id }) => (
+    <UsageBreakdown
+      {...args}
+      maxItems={3}
+      load={async () =>
+        (await storyMeter.usageByThread({ customerId: storyCustomer(id) })).map((row) => ({
+          id: row.threadId,
+          label: THREADS[row.threadId] ?? null,
+          credits: row.credits,
+        }))
+      }
+    >
+      <UsageBreakdownTotal className="border-t-0 border-b pt-0 pb-2 text-base" />
+      <UsageBreakdownTitle className="text-xs text-credits-muted-foreground" />
+      <UsageBreakdownSkeleton />
+      <UsageBreakdownError />
+      <UsageBreakdownEmpty />
+      <UsageBreakdownList className="gap-3">
+        <UsageBreakdownListItem>
+          <UsageBreakdownTrack className="h-1.5" />
+          <div className="flex items-baseline justify-between gap-3">
+            <span className="min-w-0">
+              <UsageBreakdownLabel className="block" /> <ThreadId />
+            </span>{' '}
+            <UsageBreakdownPercent />
+          </div>
+        </UsageBreakdownListItem>
+      </UsageBreakdownList>
+    </UsageBreakdown>
+  ),
+  play: async ({ canvasElement }) => {
+    const list = await within(canvasElement).findByRole('list', { name: 'Usage by thread' }, { timeout: 5000 });
+    const root = canvasElement.querySelector('[data-slot="usage-breakdown"]');
+    const slots = [...(root?.children ?? [])].map((element) => element.getAttribute('data-slot'));
+    await expect(slots).toEqual(['usage-breakdown-total', 'usage-breakdown-title', 'usage-breakdown-list']);
+    const items = within(list).getAllByRole('listitem');
+    await expect(items).toHaveLength(4);
+    await expect(items[0]).toHaveTextContent('Refactor the billing module');
+    await expect(items[0]).toHaveTextContent('thread_refactor');
+    await expect(items[0]).not.toHaveTextContent('credits');
+    await expect(items[0]?.firstElementChild).toHaveAttribute('data-slot', 'usage-breakdown-track');
+    await expect(items[3]).toHaveTextContent('Other (4)');
   },
 };

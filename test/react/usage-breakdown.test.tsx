@@ -4,7 +4,20 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import {
   UsageBreakdown,
+  UsageBreakdownEmpty,
+  UsageBreakdownError,
+  UsageBreakdownLabel,
+  UsageBreakdownList,
+  UsageBreakdownListItem,
+  UsageBreakdownPercent,
+  UsageBreakdownSkeleton,
+  UsageBreakdownTitle,
+  UsageBreakdownTotal,
+  UsageBreakdownTrack,
+  UsageBreakdownValue,
   UsageBreakdownView,
+  useUsageBreakdown,
+  useUsageBreakdownRow,
 } from '../../src/react/components/usage-breakdown.js';
 import { usageBreakdownRows, withPendingUsage, type UsageBreakdownItem } from '../../src/react/shared/usage-breakdown.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
@@ -203,14 +216,13 @@ describe('UsageBreakdownView', () => {
   });
 
   describe('given overrides', () => {
-    it('relabels, merges className last and styles parts', () => {
+    it('relabels, merges className last and sizes down', () => {
       render(
         <UsageBreakdownView
           items={THREADS}
           maxItems={1}
           size="compact"
           className="gap-4"
-          classNames={{ bar: 'bg-chart-2', title: 'sr-only' }}
           labels={{ title: 'Nutzung', unit: 'Credits', other: (n) => `Sonstige (${n})`, total: 'Summe' }}
           locale="en-US"
         />,
@@ -223,8 +235,139 @@ describe('UsageBreakdownView', () => {
       expect(root()).toHaveAttribute('data-size', 'compact');
       expect(root().className).toContain('gap-4');
       expect(root().className).not.toContain('gap-2');
-      expect(document.querySelector('[data-slot="usage-breakdown-bar"]')).toHaveClass('bg-chart-2');
       expect(screen.getByText('Summe')).toBeInTheDocument();
+    });
+  });
+
+  describe('composed from its parts', () => {
+    it('renders the parts in the order given, each taking its own className, and omits what is left out', async () => {
+      const { container } = render(
+        <UsageBreakdownView items={THREADS} maxItems={1} locale="en-US">
+          <UsageBreakdownTotal className="border-none" />
+          <UsageBreakdownList className="gap-3">
+            <UsageBreakdownListItem className="flex-col-reverse">
+              <UsageBreakdownTrack className="h-1 **:data-[slot=usage-breakdown-bar]:bg-chart-2" />
+              <UsageBreakdownLabel className="text-xs" /> <UsageBreakdownPercent className="font-bold" />
+            </UsageBreakdownListItem>
+          </UsageBreakdownList>
+          <UsageBreakdownTitle className="sr-only" />
+        </UsageBreakdownView>,
+      );
+      const slots = [...root().querySelectorAll('[data-slot]')].map((element) => element.getAttribute('data-slot'));
+      const item = ['usage-breakdown-item', 'usage-breakdown-track', 'usage-breakdown-bar', 'usage-breakdown-label', 'usage-breakdown-percent'];
+      expect(slots).toEqual(['usage-breakdown-total', 'usage-breakdown-list', ...item, ...item, 'usage-breakdown-title']);
+      // The list is still named by the title, wherever it stands, and each item reads as it did.
+      expect(readItems()).toEqual(['Landing page copy 60%', 'Other (2) 40%']);
+      expect(barWidths()).toEqual(['60%', '40%']);
+      expect(root().querySelector('[data-slot="usage-breakdown-list"]')).toHaveClass('flex', 'gap-3');
+      expect(root().querySelector('[data-slot="usage-breakdown-list"]')).not.toHaveClass('gap-2');
+      expect(root().querySelector('[data-slot="usage-breakdown-item"][data-other]')).toHaveClass('flex-col-reverse');
+      expect(root().querySelector('[data-slot="usage-breakdown-track"]')).toHaveClass('h-1');
+      expect(root().querySelector('[data-slot="usage-breakdown-label"]')).toHaveClass('text-xs');
+      expect(root().querySelector('[data-slot="usage-breakdown-percent"]')).toHaveClass('font-bold');
+      expect(root().querySelector('[data-slot="usage-breakdown-total"]')).toHaveClass('border-none');
+      expect(screen.getByText('Usage by thread')).toHaveClass('sr-only');
+      await expectNoAxeViolations(container);
+    });
+
+    it('shows each part only in its states: the skeleton while loading, the error with Retry, the empty line, the list and total once known', async () => {
+      const onRetry = vi.fn();
+      const parts = (
+        <>
+          <UsageBreakdownTitle />
+          <UsageBreakdownSkeleton />
+          <UsageBreakdownError />
+          <UsageBreakdownEmpty />
+          <UsageBreakdownList>
+            <UsageBreakdownListItem>
+              <UsageBreakdownLabel /> <UsageBreakdownValue />
+            </UsageBreakdownListItem>
+          </UsageBreakdownList>
+          <UsageBreakdownTotal />
+        </>
+      );
+      const { rerender } = render(<UsageBreakdownView loading>{parts}</UsageBreakdownView>);
+      expect(screen.getByRole('status')).toHaveTextContent('Loading usage…');
+      expect(screen.queryByRole('list')).toBeNull();
+      expect(screen.queryByRole('alert')).toBeNull();
+
+      rerender(
+        <UsageBreakdownView error="offline" onRetry={onRetry}>
+          {parts}
+        </UsageBreakdownView>,
+      );
+      expect(screen.queryByRole('status')).toBeNull();
+      await userEvent.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Retry' }));
+      expect(onRetry).toHaveBeenCalledTimes(1);
+
+      rerender(<UsageBreakdownView items={[]}>{parts}</UsageBreakdownView>);
+      expect(root()).toHaveTextContent('Usage by threadNo usage in this period yet.');
+      expect(screen.queryByText('Total')).toBeNull();
+
+      rerender(
+        <UsageBreakdownView items={THREADS} showPrice locale="en-US">
+          {parts}
+        </UsageBreakdownView>,
+      );
+      expect(screen.queryByText('No usage in this period yet.')).toBeNull();
+      expect(readItems()).toEqual([
+        'Landing page copy 3,000 credits · $0.75 60%',
+        'Quarterly report 1,200 credits · $0.30 24%',
+        'Bug triage 800 credits · $0.20 16%',
+      ]);
+      expect(document.querySelector('[data-slot="usage-breakdown-track"]')).toBeNull();
+      expect(screen.getByText('Total').parentElement).toHaveTextContent('Total 5,000 credits');
+    });
+
+    it('lets parts of your own read the chart through useUsageBreakdown and a row through useUsageBreakdownRow', () => {
+      function Rank() {
+        const row = useUsageBreakdownRow();
+        const { rows } = useUsageBreakdown();
+        return <span data-testid="rank">{`#${rows.indexOf(row) + 1} ${row.id}`}</span>;
+      }
+      function Count() {
+        const { rows, state } = useUsageBreakdown();
+        return <p data-testid="count">{`${state}: ${rows.length} rows`}</p>;
+      }
+      render(
+        <UsageBreakdownView items={THREADS}>
+          <Count />
+          <UsageBreakdownList>
+            <UsageBreakdownListItem>
+              <Rank />
+            </UsageBreakdownListItem>
+          </UsageBreakdownList>
+        </UsageBreakdownView>,
+      );
+      expect(screen.getByTestId('count')).toHaveTextContent('ready: 3 rows');
+      expect(screen.getAllByTestId('rank').map((rank) => rank.textContent)).toEqual(['#1 t2', '#2 t1', '#3 t3']);
+    });
+
+    it('fails loudly when a part is rendered outside a chart, or a row part outside its list', () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(() => render(<UsageBreakdownTotal />)).toThrow('UsageBreakdown parts must be used within <UsageBreakdown>');
+        expect(() => render(<UsageBreakdownView items={THREADS}><UsageBreakdownLabel /></UsageBreakdownView>)).toThrow(
+          'UsageBreakdownList parts must be used within <UsageBreakdownList>',
+        );
+      } finally {
+        error.mockRestore();
+      }
+    });
+
+    it('passes its parts through the connected UsageBreakdown, which still loads', async () => {
+      const load = deferred<UsageBreakdownItem[]>();
+      render(
+        <UsageBreakdown load={() => load.promise} locale="en-US">
+          <UsageBreakdownSkeleton />
+          <UsageBreakdownList />
+        </UsageBreakdown>,
+      );
+      expect(screen.getByRole('status')).toHaveTextContent('Loading usage…');
+      await act(async () => load.resolve(THREADS));
+      expect(within(screen.getByRole('list')).getAllByRole('listitem')).toHaveLength(3);
+      expect(screen.queryByText('Total')).toBeNull();
+      expect(screen.queryByText('Usage by thread')).toBeNull();
     });
   });
 });

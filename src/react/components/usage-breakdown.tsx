@@ -9,13 +9,17 @@
  *
  * `UsageBreakdownView` renders from props (items, loading, error, empty); `UsageBreakdown` takes the items or a
  * `load()` function — e.g. a fetch of a route that returns the server helper's `meter.usageByThread(...)`. The React
- * side never imports the server code; it only accepts the data.
+ * side never imports the server code; it only accepts the data. Both are composed from exported parts (title, error,
+ * skeleton, empty, the list with one item per row — label, value, percent, track — and the total), which a team
+ * rearranges.
  */
 import * as React from 'react';
 import type { VariantProps } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
+import type { CreditFormatters } from '../../core/format.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
 import {
@@ -25,11 +29,12 @@ import {
   usageBreakdownState,
   usageBreakdownVariants,
   withPendingUsage,
-  type UsageBreakdownClassNames,
   type UsageBreakdownData,
   type UsageBreakdownItem,
   type UsageBreakdownLabels,
   type UsageBreakdownPending,
+  type UsageBreakdownRow,
+  type UsageBreakdownState,
 } from '../shared/usage-breakdown.js';
 
 /** Skeleton bars while loading. */
@@ -55,10 +60,45 @@ export type UsageBreakdownViewProps = Omit<React.ComponentPropsWithoutRef<'div'>
     locale?: string | undefined;
     currency?: string | undefined;
     labels?: Partial<UsageBreakdownLabels> | undefined;
-    classNames?: UsageBreakdownClassNames | undefined;
+    /** Your arrangement of the parts, replacing the default layout (see `UsageBreakdownView`). */
+    children?: React.ReactNode;
   };
 
-/** The usage chart from props: items, or the loading, error and empty states. */
+/** What `UsageBreakdownView` resolved from its props, for its parts (`useUsageBreakdown`). */
+export interface UsageBreakdownContextValue {
+  readonly state: UsageBreakdownState;
+  /** The chart's rows, sorted, the rest grouped as "Other" (`usageBreakdownRows`). */
+  readonly rows: readonly UsageBreakdownRow[];
+  /** The total the shares are of. */
+  readonly total: number;
+  readonly showPrice: boolean;
+  readonly formatters: CreditFormatters;
+  readonly labels: UsageBreakdownLabels;
+  /** The title's id, which names the list. */
+  readonly titleId: string;
+  readonly onRetry: (() => void) | undefined;
+}
+
+const [UsageBreakdownProvider, useUsageBreakdownPart] = createPartsContext<UsageBreakdownContextValue>('UsageBreakdown');
+const [UsageBreakdownRowProvider, useUsageBreakdownRowPart] = createPartsContext<UsageBreakdownRow>('UsageBreakdownList');
+
+/**
+ * What the nearest `UsageBreakdown` (or `UsageBreakdownView`) resolved — its state, rows, total, formatters and
+ * labels — for a part of your own. Throws outside one.
+ */
+export const useUsageBreakdown: () => UsageBreakdownContextValue = useUsageBreakdownPart;
+
+/** The row a part inside `UsageBreakdownList` stands for (its label, credits, price, share), for a part of your own. */
+export const useUsageBreakdownRow: () => UsageBreakdownRow = useUsageBreakdownRowPart;
+
+/**
+ * The usage chart from props: items, or the loading, error and empty states.
+ *
+ * Its `children` replace the default layout with your own arrangement of the parts (`UsageBreakdownTitle`,
+ * `UsageBreakdownError`, `UsageBreakdownSkeleton`, `UsageBreakdownEmpty`, `UsageBreakdownList` with
+ * `UsageBreakdownListItem`, `UsageBreakdownLabel`, `UsageBreakdownValue`, `UsageBreakdownPercent`, `UsageBreakdownTrack`,
+ * and `UsageBreakdownTotal`); each part renders only in the states it belongs to.
+ */
 export function UsageBreakdownView({
   items,
   total,
@@ -72,19 +112,26 @@ export function UsageBreakdownView({
   currency,
   size,
   labels: labelOverrides,
-  classNames,
   className,
+  children,
   ...props
 }: UsageBreakdownViewProps) {
   const format = useCreditsFormat({ config, locale, currency });
-  const { formatters } = format;
-  const labels = withLabels(DEFAULT_USAGE_BREAKDOWN_LABELS, labelOverrides);
   const summary = React.useMemo(
     () => usageBreakdownRows(items, { total, maxItems, config: format.config }),
     [items, total, maxItems, format.config],
   );
   const state = usageBreakdownState({ loading, error, rows: summary.rows.length });
-  const titleId = React.useId();
+  const context: UsageBreakdownContextValue = {
+    state,
+    rows: summary.rows,
+    total: summary.total,
+    showPrice,
+    formatters: format.formatters,
+    labels: withLabels(DEFAULT_USAGE_BREAKDOWN_LABELS, labelOverrides),
+    titleId: React.useId(),
+    onRetry,
+  };
 
   return (
     <div
@@ -95,88 +142,186 @@ export function UsageBreakdownView({
       className={cn(usageBreakdownVariants({ size }), className)}
       {...props}
     >
-      <p id={titleId} data-slot="usage-breakdown-title" className={cn('font-medium', classNames?.title)}>
-        {labels.title}
-      </p>
+      <UsageBreakdownProvider value={context}>
+        {children ?? (
+          <>
+            <UsageBreakdownTitle />
+            <UsageBreakdownError />
+            <UsageBreakdownSkeleton />
+            <UsageBreakdownEmpty />
+            <UsageBreakdownList />
+            <UsageBreakdownTotal />
+          </>
+        )}
+      </UsageBreakdownProvider>
+    </div>
+  );
+}
 
-      {state === 'error' ? (
-        <div data-slot="usage-breakdown-error" role="alert" className={cn('flex items-center justify-between gap-2 text-credits-destructive', classNames?.error)}>
+/** The chart's title ("Usage by thread"), which names the list; in every state. */
+export function UsageBreakdownTitle({ className, children, ...props }: React.ComponentProps<'p'>) {
+  const { titleId, labels } = useUsageBreakdownPart();
+  return (
+    <p id={titleId} data-slot="usage-breakdown-title" className={cn('font-medium', className)} {...props}>
+      {children ?? labels.title}
+    </p>
+  );
+}
+
+/** The error message with Retry (when the root has `onRetry`), as an alert; nothing unless loading failed. */
+export function UsageBreakdownError({ className, children, ...props }: React.ComponentProps<'div'>) {
+  const { state, labels, onRetry } = useUsageBreakdownPart();
+  if (state !== 'error') return null;
+  return (
+    <div data-slot="usage-breakdown-error" role="alert" className={cn('flex items-center justify-between gap-2 text-credits-destructive', className)} {...props}>
+      {children ?? (
+        <>
           <span>{labels.error}</span>
           {onRetry ? (
-            <button type="button" data-slot="usage-breakdown-retry" className={cn(buttonVariants(), classNames?.retry)} onClick={onRetry}>
+            <button type="button" data-slot="usage-breakdown-retry" className={buttonVariants()} onClick={onRetry}>
               {labels.retry}
             </button>
           ) : null}
-        </div>
-      ) : null}
-
-      {state === 'loading' ? (
-        <div data-slot="usage-breakdown-skeleton" role="status" className={cn('flex flex-col gap-2', classNames?.skeleton)}>
-          <span className="sr-only">{labels.loading}</span>
-          {Array.from({ length: SKELETON_ROWS }, (_, index) => (
-            <div key={index} aria-hidden="true" className="flex flex-col gap-1">
-              <div className="h-3 w-24 animate-pulse rounded bg-credits-foreground/10" />
-              <div className="h-2 animate-pulse rounded-full bg-credits-foreground/10" style={{ width: `${SKELETON_WIDTHS[index] ?? 50}%` }} />
-            </div>
-          ))}
-        </div>
-      ) : null}
-
-      {state === 'empty' ? (
-        <p data-slot="usage-breakdown-empty" className={cn('text-credits-muted-foreground', classNames?.empty)}>
-          {labels.empty}
-        </p>
-      ) : null}
-
-      {state === 'ready' ? (
-        <>
-          <ol aria-labelledby={titleId} data-slot="usage-breakdown-list" className={cn('flex flex-col gap-2', classNames?.list)}>
-            {summary.rows.map((row) => {
-              const name = row.grouped > 0 ? labels.other(row.grouped) : row.label || labels.untitled;
-              const percent = formatters.percent(row.percent);
-              return (
-                <li
-                  key={row.key}
-                  data-slot="usage-breakdown-item"
-                  data-other={row.grouped > 0 ? '' : undefined}
-                  className={cn('flex flex-col gap-1', classNames?.item)}
-                >
-                  <div className="flex items-baseline justify-between gap-3">
-                    <span data-slot="usage-breakdown-label" title={name} className={cn('min-w-0 truncate', classNames?.label)}>
-                      {name}
-                    </span>{' '}
-                    <span data-slot="usage-breakdown-value" className={cn('shrink-0 tabular-nums text-credits-muted-foreground', classNames?.value)}>
-                      {row.credits === null ? '—' : `${formatters.credits(row.credits)} ${labels.unit}`}
-                      {showPrice && row.usd !== null ? ` · ${formatters.money(row.usd)}` : null}{' '}
-                      {/* A right-aligned column: the shares line up, and never touch the price. */}
-                      <span data-slot="usage-breakdown-percent" className={cn('inline-block min-w-10 text-end font-medium text-credits-foreground', classNames?.percent)}>
-                        {percent}
-                      </span>
-                    </span>
-                  </div>
-                  <div
-                    data-slot="usage-breakdown-track"
-                    aria-hidden="true"
-                    className={cn('h-2 overflow-hidden rounded-full bg-credits-foreground/10', classNames?.track)}
-                  >
-                    <div
-                      data-slot="usage-breakdown-bar"
-                      data-other={row.grouped > 0 ? '' : undefined}
-                      className={cn('h-full rounded-full bg-credits-primary data-other:bg-credits-muted-foreground/50', classNames?.bar)}
-                      style={{ width: `${row.percent}%` }}
-                    />
-                  </div>
-                </li>
-              );
-            })}
-          </ol>
-          <p data-slot="usage-breakdown-total" className={cn('flex justify-between gap-3 border-t border-credits-border pt-2 font-medium tabular-nums', classNames?.total)}>
-            <span>{labels.total}</span>{' '}
-            <span>{`${formatters.credits(summary.total)} ${labels.unit}`}</span>
-          </p>
         </>
-      ) : null}
+      )}
     </div>
+  );
+}
+
+/** Placeholder bars while the first items load (with the loading label as a status); nothing otherwise. */
+export function UsageBreakdownSkeleton({ className, ...props }: Omit<React.ComponentProps<'div'>, 'children'>) {
+  const { state, labels } = useUsageBreakdownPart();
+  if (state !== 'loading') return null;
+  return (
+    <div data-slot="usage-breakdown-skeleton" role="status" className={cn('flex flex-col gap-2', className)} {...props}>
+      <span className="sr-only">{labels.loading}</span>
+      {Array.from({ length: SKELETON_ROWS }, (_, index) => (
+        <div key={index} aria-hidden="true" className="flex flex-col gap-1">
+          <div className="h-3 w-24 animate-pulse rounded bg-credits-foreground/10" />
+          <div className="h-2 animate-pulse rounded-full bg-credits-foreground/10" style={{ width: `${SKELETON_WIDTHS[index] ?? 50}%` }} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** "No usage in this period yet.": only when there is nothing to show. */
+export function UsageBreakdownEmpty({ className, children, ...props }: React.ComponentProps<'p'>) {
+  const { state, labels } = useUsageBreakdownPart();
+  if (state !== 'empty') return null;
+  return (
+    <p data-slot="usage-breakdown-empty" className={cn('text-credits-muted-foreground', className)} {...props}>
+      {children ?? labels.empty}
+    </p>
+  );
+}
+
+/**
+ * The chart: an ordered list named by the title, once there are rows. Its children are the layout of ONE row,
+ * rendered for each row with that row's context (default `<UsageBreakdownListItem />`).
+ */
+export function UsageBreakdownList({ className, children, ...props }: React.ComponentProps<'ol'>) {
+  const { state, rows, titleId } = useUsageBreakdownPart();
+  if (state !== 'ready') return null;
+  return (
+    <ol aria-labelledby={titleId} data-slot="usage-breakdown-list" className={cn('flex flex-col gap-2', className)} {...props}>
+      {rows.map((row) => (
+        <UsageBreakdownRowProvider key={row.key} value={row}>
+          {children ?? <UsageBreakdownListItem />}
+        </UsageBreakdownRowProvider>
+      ))}
+    </ol>
+  );
+}
+
+/** One row as a list item (`data-other` on the grouped row): by default its label and value over its bar. */
+export function UsageBreakdownListItem({ className, children, ...props }: React.ComponentProps<'li'>) {
+  const row = useUsageBreakdownRowPart();
+  return (
+    <li data-slot="usage-breakdown-item" data-other={row.grouped > 0 ? '' : undefined} className={cn('flex flex-col gap-1', className)} {...props}>
+      {children ?? (
+        <>
+          <div className="flex items-baseline justify-between gap-3">
+            <UsageBreakdownLabel />{' '}
+            <UsageBreakdownValue />
+          </div>
+          <UsageBreakdownTrack />
+        </>
+      )}
+    </li>
+  );
+}
+
+/** The row's name (truncated, whole in its `title`): the item's label, "Other (n)" or "Untitled". */
+export function UsageBreakdownLabel({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const row = useUsageBreakdownRowPart();
+  const { labels } = useUsageBreakdownPart();
+  const name = row.grouped > 0 ? labels.other(row.grouped) : row.label || labels.untitled;
+  return (
+    <span data-slot="usage-breakdown-label" title={name} className={cn('min-w-0 truncate', className)} {...props}>
+      {children ?? name}
+    </span>
+  );
+}
+
+/** "3,000 credits" ("—" when unreadable), the price when the root has `showPrice`, and the share. */
+export function UsageBreakdownValue({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const row = useUsageBreakdownRowPart();
+  const { formatters, labels, showPrice } = useUsageBreakdownPart();
+  return (
+    <span data-slot="usage-breakdown-value" className={cn('shrink-0 tabular-nums text-credits-muted-foreground', className)} {...props}>
+      {children ?? (
+        <>
+          {row.credits === null ? '—' : `${formatters.credits(row.credits)} ${labels.unit}`}
+          {showPrice && row.usd !== null ? ` · ${formatters.money(row.usd)}` : null}{' '}
+          {/* A right-aligned column: the shares line up, and never touch the price. */}
+          <UsageBreakdownPercent />
+        </>
+      )}
+    </span>
+  );
+}
+
+/** The row's share of the total ("60%"). */
+export function UsageBreakdownPercent({ className, children, ...props }: React.ComponentProps<'span'>) {
+  const row = useUsageBreakdownRowPart();
+  const { formatters } = useUsageBreakdownPart();
+  return (
+    <span data-slot="usage-breakdown-percent" className={cn('inline-block min-w-10 text-end font-medium text-credits-foreground', className)} {...props}>
+      {children ?? formatters.percent(row.percent)}
+    </span>
+  );
+}
+
+/** The row's bar in its track: decoration (`aria-hidden`), drawn from the same share the list item reads. */
+export function UsageBreakdownTrack({ className, ...props }: Omit<React.ComponentProps<'div'>, 'children'>) {
+  const row = useUsageBreakdownRowPart();
+  const other = row.grouped > 0 ? '' : undefined;
+  return (
+    <div data-slot="usage-breakdown-track" aria-hidden="true" className={cn('h-2 overflow-hidden rounded-full bg-credits-foreground/10', className)} {...props}>
+      <div
+        data-slot="usage-breakdown-bar"
+        data-other={other}
+        className="h-full rounded-full bg-credits-primary data-other:bg-credits-muted-foreground/50"
+        style={{ width: `${row.percent}%` }}
+      />
+    </div>
+  );
+}
+
+/** "Total 5,000 credits" under the list, once there are rows. */
+export function UsageBreakdownTotal({ className, children, ...props }: React.ComponentProps<'p'>) {
+  const { state, total, formatters, labels } = useUsageBreakdownPart();
+  if (state !== 'ready') return null;
+  return (
+    <p data-slot="usage-breakdown-total" className={cn('flex justify-between gap-3 border-t border-credits-border pt-2 font-medium tabular-nums', className)} {...props}>
+      {children ?? (
+        <>
+          <span>{labels.total}</span>{' '}
+          <span>{`${formatters.credits(total)} ${labels.unit}`}</span>
+        </>
+      )}
+    </p>
   );
 }
 

@@ -183,22 +183,6 @@ export const DEFAULT_USAGE_BREAKDOWN_LABELS: UsageBreakdownLabels = Object.freez
   retry: 'Retry',
 });
 
-export interface UsageBreakdownClassNames {
-  readonly title?: string;
-  readonly list?: string;
-  readonly item?: string;
-  readonly label?: string;
-  readonly value?: string;
-  readonly percent?: string;
-  readonly track?: string;
-  readonly bar?: string;
-  readonly total?: string;
-  readonly empty?: string;
-  readonly error?: string;
-  readonly retry?: string;
-  readonly skeleton?: string;
-}
-
 export const usageBreakdownVariants = cva('flex flex-col gap-2 text-credits-foreground', {
   variants: {
     size: {

@@ -102,3 +102,18 @@ export {
   type ResolvedMessageCost,
   type TokenBreakdown,
 } from './react/lib/message-cost.js';
+
+// Building blocks for registry components (issue 16): what the shadcn registry's component files import from the
+// package besides the names above — the kit's own helpers, so the files a team owns after `shadcn add` (copies of
+// src/react/components/*, scripts/build-registry.mjs) behave exactly as the packaged components. docs/registry.md.
+export { buttonVariants } from './react/lib/button.js';
+export { composeEventHandlers, tapped } from './react/lib/compose-event-handlers.js';
+export { createPartsContext } from './react/lib/parts.js';
+export { displayAmount } from './react/lib/amounts.js';
+export { getCreditsFormatter } from './core/format.js';
+export { messageCostUsd, messageUsage, resolveMessageAmounts } from './react/lib/message-cost.js';
+export { propsEqual } from './react/lib/same-content.js';
+export { UNKNOWN_AFFORDABILITY } from './react/shared/credit-estimate.js';
+export { useControllableState } from './react/lib/use-controllable-state.js';
+export { useInheritedCreditsFormat } from './react/lib/credits-format.js';
+export { withLabels } from './react/lib/labels.js';

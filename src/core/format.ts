@@ -77,11 +77,7 @@ function resolveCurrency(currency: string | undefined): string {
 }
 
 function finite(value: number): boolean {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function noNegativeZero(value: number): number {
-  return Object.is(value, -0) ? 0 : value;
+  return Number.isFinite(value);
 }
 
 /** Credits in a resolved locale, by the one rounding rule: the `credits` of `CreditFormatters`. */
@@ -121,7 +117,7 @@ function build(locale: string, currency: string, timeZone: string): CreditFormat
     money(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
       const abs = Math.abs(value);
-      return (abs > 0 && abs < 1 ? underOne : money).format(noNegativeZero(value));
+      return (abs > 0 && abs < 1 ? underOne : money).format(value || 0); // `|| 0`: never "-$0.00"
     },
     percent(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;

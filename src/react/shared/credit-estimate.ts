@@ -4,7 +4,8 @@
  */
 import { cva } from 'class-variance-authority';
 import { canAfford as poolCanAfford, type CreditState } from '../../core/customer.js';
-import { addCredits, subtractCredits } from '../../core/money.js';
+import { DEFAULT_CREDIT_DECIMALS } from '../../core/config.js';
+import { creditUnits, unitsToNumber } from '../../core/decimal.js';
 import { displayAmount } from '../lib/amounts.js';
 
 /** `affordable` / `short` when both the estimate and the balance are known, else `unknown`. */
@@ -44,13 +45,17 @@ export function affordability(
   return { state: 'short', canAfford: false, shortBy: safeShortBy(needed, balance.remaining, debt) };
 }
 
+/**
+ * `needed + debt - remaining` in exact micro-credits, as `subtractCredits(addCredits(needed, debt), remaining)` counts
+ * it, through the non-throwing core (so the estimate loads no error classes); the float difference beyond exact
+ * micro-credits (astronomic input), which is good enough to display.
+ */
 function safeShortBy(needed: number, remaining: number, debt: number): number {
-  try {
-    return Math.max(0, subtractCredits(addCredits(needed, debt), Math.max(0, remaining)));
-  } catch {
-    // Beyond exact micro-credits (astronomic input): a float difference is good enough to display.
-    return Math.max(0, needed + debt - Math.max(0, remaining));
-  }
+  const places = DEFAULT_CREDIT_DECIMALS;
+  const floored = Math.max(0, remaining);
+  const [a, b, c] = [needed, debt, floored].map((value) => creditUnits(value, places));
+  const exact = a != null && b != null && c != null && unitsToNumber(a + b, places) !== null ? unitsToNumber(a + b - c, places) : null;
+  return Math.max(0, exact ?? needed + debt - floored);
 }
 
 export interface CreditEstimateLabels {

@@ -8,7 +8,8 @@
  * provider the components fall back to `defaultCreditsConfig` and the runtime locale.
  */
 import * as React from 'react';
-import { resolveCreditsFormat, type CreditsFormat, type CreditsFormatOptions } from '../shared/credits-format.js';
+import type { CreditFormatters } from '../../core/format.js';
+import { resolveCreditFormatters, resolveCreditsFormat, type CreditsFormat, type CreditsFormatOptions } from '../shared/credits-format.js';
 
 export const CreditsFormatContext = React.createContext<CreditsFormat | null>(null);
 CreditsFormatContext.displayName = 'CreditsFormatContext';
@@ -43,4 +44,9 @@ export function useInheritedCreditsFormat(): CreditsFormat | null {
 export function useCreditsFormat(options: CreditsFormatOptions = {}): CreditsFormat {
   const inherited = React.useContext(CreditsFormatContext);
   return resolveCreditsFormat(options, inherited);
+}
+
+/** `useCreditsFormat(options).formatters` without the default config, for a component that shows amounts only. */
+export function useCreditFormatters(options: CreditsFormatOptions = {}): CreditFormatters {
+  return resolveCreditFormatters(options, React.useContext(CreditsFormatContext));
 }

@@ -2,7 +2,7 @@
  * No `'use client'` (issue 13): the format (config, locale, currency, formatters) the kit's components render with,
  * resolved without React — callable from a Server Component through the root entry.
  */
-import { defaultCreditsConfig, type CreditsConfig } from '../../core/config.js';
+import { DEFAULT_CURRENCY, defaultCreditsConfig, type CreditsConfig } from '../../core/config.js';
 import { getFormatters, type CreditFormatters } from '../../core/format.js';
 
 export interface CreditsFormat {
@@ -35,4 +35,16 @@ export function resolveCreditsFormat(options: CreditsFormatOptions = {}, inherit
   }
   const formatters = getFormatters(locale, currency, timeZone);
   return { config, locale, currency: formatters.currency, timeZone, formatters };
+}
+
+/**
+ * Formatters that format as `resolveCreditsFormat(options, inherited).formatters` (same locale, currency and zone),
+ * without resolving the config: a component that shows amounts only then does not bundle the default config's plans.
+ */
+export function resolveCreditFormatters(options: CreditsFormatOptions, inherited: CreditsFormat | null): CreditFormatters {
+  return getFormatters(
+    options.locale ?? inherited?.locale,
+    options.currency ?? inherited?.currency ?? options.config?.currency ?? DEFAULT_CURRENCY,
+    options.timeZone ?? inherited?.timeZone,
+  );
 }

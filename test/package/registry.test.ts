@@ -6,7 +6,7 @@
  * scripts/example-shadcn.mjs in CI.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPONENT_ITEMS, NAMESPACE, PACKAGE, ROOT, TAILWIND_IMPORT, UTILS, generateRegistry, rewriteModule, staleFiles } from '../../scripts/build-registry.mjs';
@@ -81,6 +81,17 @@ describe('the shadcn registry (registry.json, registry/credits/)', () => {
       expect(importsFrom(source, UTILS).map((spec) => spec.name)).toEqual(source.includes(`from '${UTILS}'`) ? ['cn'] : []);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('uses every building block the root exports for it (src/index.ts: a block no registry file imports any more goes)', () => {
+    const index = readFileSync(join(ROOT, 'src/index.ts'), 'utf8');
+    const start = index.indexOf('// Building blocks for registry components');
+    expect(start).toBeGreaterThan(-1);
+    const block = index.slice(start).split(/\n\s*\n/)[0]!;
+    const blocks = [...block.matchAll(/^export \{([^}]*)\} from/gm)].flatMap((match) => match[1]!.split(',').map((name) => name.trim()).filter(Boolean));
+    expect(blocks.length).toBeGreaterThan(0);
+    const imported = new Set([...generated.sources.values()].flatMap((source) => importsFrom(source, PACKAGE).map((spec) => spec.name)));
+    expect(blocks.filter((name) => !imported.has(name))).toEqual([]);
   });
 
   it("type-checks against the package's source under the flags of shadcn's Vite template (noUnusedLocals, noUnusedParameters, erasableSyntaxOnly)", () => {

@@ -87,7 +87,7 @@ export function unitsToString(units: bigint, places: number): string {
 
 /** Units as a number, or null when there are too many to be exact as a JS number (more than 15 digits). */
 export function unitsToNumber(units: bigint, places: number): number | null {
-  return units > MAX_SAFE_UNITS || units < -MAX_SAFE_UNITS ? null : Number(unitsToString(units, places));
+  return (units < 0n ? -units : units) > MAX_SAFE_UNITS ? null : Number(unitsToString(units, places));
 }
 
 /** Credit units of a cost in currency units at `creditsPerUsd`; null for an invalid cost or rate. */

@@ -26,6 +26,26 @@ export * from './react/components/credit-balance.js';
 export * from './react/components/credit-top-up-dialog.js';
 export * from './react/components/low-credit-warning.js';
 export * from './react/components/message-cost-badge.js';
+export {
+  MessageCostBadgeCacheReadTokens,
+  MessageCostBadgeCacheWriteTokens,
+  MessageCostBadgeCredits,
+  MessageCostBadgeDetails,
+  MessageCostBadgeEstimatedCredits,
+  MessageCostBadgeInputTokens,
+  MessageCostBadgeModel,
+  MessageCostBadgeOutputTokens,
+  MessageCostBadgePrice,
+  MessageCostBadgeReasoningTokens,
+  MessageCostBadgeRow,
+  MessageCostBadgeSource,
+  MessageCostBadgeTitle,
+  MessageCostBadgeTotalTokens,
+  useMessageCostBadgeDetails,
+  type MessageCostBadgeDetailsContextValue,
+  type MessageCostBadgeFigureProps,
+  type MessageCostBadgeRowProps,
+} from './react/components/message-cost-badge-details.js';
 export * from './react/components/credit-estimate.js';
 export * from './react/components/usage-breakdown.js';
 
@@ -62,7 +82,8 @@ export {
   type LowCreditWarningLevel,
 } from './react/shared/low-credit-warning.js';
 export { DEFAULT_MESSAGE_COST_BADGE_LABELS, type MessageCostBadgeLabels } from './react/components/message-cost-badge-labels.js';
-export { messageCostBadgeVariants, type MessageCostBadgeClassNames } from './react/shared/message-cost-badge.js';
+export { messageCostBadgeVariants } from './react/shared/message-cost-badge.js';
+export type { CostFormatters } from './core/format.js';
 export {
   DEFAULT_CREDIT_ESTIMATE_LABELS,
   affordability,
@@ -110,7 +131,7 @@ export { buttonVariants } from './react/lib/button.js';
 export { composeEventHandlers, tapped } from './react/lib/compose-event-handlers.js';
 export { createPartsContext } from './react/lib/parts.js';
 export { displayAmount } from './react/lib/amounts.js';
-export { getCreditsFormatter } from './core/format.js';
+export { getCostFormatters, getCreditsFormatter } from './core/format.js';
 export { messageCostUsd, messageUsage, resolveMessageAmounts } from './react/lib/message-cost.js';
 export { propsEqual } from './react/lib/same-content.js';
 export { UNKNOWN_AFFORDABILITY } from './react/shared/credit-estimate.js';

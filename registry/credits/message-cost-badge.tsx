@@ -4,17 +4,21 @@
  * cache reads and writes, output text, reasoning, and a total that keeps them all), the price, the model and where
  * the price came from. An estimate reads "≈ 12 credits" on a dashed border; an actual cost has a solid one.
  *
- * Built to be rendered thousands of times in one chat: a plain `<button>` until the first hover or focus mounts the
- * Radix Tooltip, formatters from the memoized core cache, `React.memo` with a comparison that accepts rebuilt cost
- * records, and no subscription to the balance (only to the rarely changing `CreditsFormatContext`). The tooltip —
- * Radix Tooltip, Floating UI, the token breakdown — is a separate chunk (`message-cost-badge-tooltip.tsx`) that the
- * first hover or focus of any badge loads, so a chat that shows badges loads none of it up front.
+ * Built to be rendered thousands of times in one chat: one memo and one forwardRef layer around a plain `<button>`
+ * (one state hook, no refs or effects) until the first hover, focus or tap mounts the Radix Tooltip; formatters from
+ * the memoized core cache; a memo comparison that accepts rebuilt cost records; no subscription to the balance (only
+ * to the rarely changing `CreditsFormatContext`). The tooltip — Radix Tooltip, Floating UI, the token breakdown — is a
+ * separate chunk (`message-cost-badge-tooltip.tsx`) that the first hover, focus or tap of any badge loads, so a chat
+ * that shows badges loads none of it up front.
+ *
+ * Parts: the badge's content is `MessageCostBadgePrefix`, `MessageCostBadgeAmount` and `MessageCostBadgeUnit`
+ * (children replace them); the details in its tooltip are the parts of `message-cost-badge-details.tsx` (the
+ * `details` prop replaces them).
  */
 import * as React from 'react';
 import type { TooltipContentProps } from '@radix-ui/react-tooltip';
 import type { VariantProps } from 'class-variance-authority';
 import {
-  composeEventHandlers,
   DEFAULT_MONEY_CONFIG,
   getCreditsFormatter,
   messageCostBadgeVariants,
@@ -25,8 +29,8 @@ import {
   useInheritedCreditsFormat,
   withLabels,
   type CreditsConfig,
+  type CreditsFormat,
   type MessageCostAmounts,
-  type MessageCostBadgeClassNames,
   type MessageCostInput,
 } from 'autumn-ai-credits';
 import { cn } from '@/lib/utils';
@@ -73,56 +77,108 @@ export type MessageCostBadgeViewProps = Omit<React.ComponentPropsWithoutRef<'but
     /** Side of the badge the tooltip opens on. */
     side?: TooltipContentProps['side'];
     labels?: Partial<MessageCostBadgeLabels> | undefined;
-    classNames?: MessageCostBadgeClassNames | undefined;
-    /** Replaces the badge's visible content (the tooltip stays). */
+    /**
+     * Your arrangement of the badge's parts (`MessageCostBadgePrefix`, `MessageCostBadgeAmount`,
+     * `MessageCostBadgeUnit`, or your own through `useMessageCostBadge`), replacing its content; the tooltip stays.
+     * The button's name stays "Actual cost: 12.5 credits": pass `aria-label` when your content says something else.
+     */
     children?: React.ReactNode;
+    /**
+     * Your arrangement of the detail parts (`MessageCostBadgeTitle`, `MessageCostBadgeDetails` and its rows, or your
+     * own through `useMessageCostBadgeDetails`), replacing the tooltip's content.
+     */
+    details?: React.ReactNode;
   };
 
-function BadgeValue({ cost, formatCredits, labels, classNames }: BadgeContentProps) {
-  const estimate = cost.kind === 'estimate';
-  const title = estimate ? labels.estimated : labels.actual;
-  if (cost.credits === null) {
-    return (
-      <>
-        <span className="sr-only">{`${title}: ${labels.unknown}`}</span>{' '}
-        <span data-slot="message-cost-badge-value" aria-hidden="true" className={classNames?.value}>
-          —
-        </span>
-      </>
-    );
-  }
+/** What the badge resolved from its props, for its parts (`useMessageCostBadge`). */
+export interface MessageCostBadgeContextValue {
+  /** The checked amounts: state, kind, credits (null when unknown), the price as given, model, source. */
+  readonly cost: MessageCostAmounts;
+  /** The credits formatted in the badge's locale ("12.5"); null when unknown. */
+  readonly amount: string | null;
+  readonly labels: MessageCostBadgeTriggerLabels;
+}
+
+// Its own context rather than createPartsContext: a badge without parts then carries only the context, not the hook.
+const MessageCostBadgeContext = /* @__PURE__ */ React.createContext<MessageCostBadgeContextValue | null>(null);
+
+function useMessageCostBadgePart(): MessageCostBadgeContextValue {
+  const value = React.useContext(MessageCostBadgeContext);
+  if (value === null) throw new Error('MessageCostBadge parts must be used within <MessageCostBadge>');
+  return value;
+}
+
+/** What the nearest `MessageCostBadge` resolved (amounts, the formatted amount, labels), for a part of your own. */
+export const useMessageCostBadge: () => MessageCostBadgeContextValue = useMessageCostBadgePart;
+
+type SpanProps = React.ComponentProps<'span'>;
+
+/** "≈" before an estimate's amount (hidden from screen readers, which hear "Estimated cost"); nothing otherwise. */
+export function MessageCostBadgePrefix({ children, ...props }: SpanProps) {
+  const { cost } = useMessageCostBadgePart();
+  return cost.state === 'estimate' ? (
+    <span data-slot="message-cost-badge-prefix" aria-hidden="true" {...props}>
+      {children ?? '≈'}
+    </span>
+  ) : null;
+}
+
+/** The credits ("12.5"), or "—" (hidden from screen readers, which hear "unknown") when the amount is unknown. */
+export function MessageCostBadgeAmount({ children, ...props }: SpanProps) {
+  const { amount } = useMessageCostBadgePart();
   return (
-    <>
-      <span className="sr-only">{`${title}:`}</span>{' '}
-      {estimate ? (
-        <span data-slot="message-cost-badge-prefix" aria-hidden="true" className={classNames?.prefix}>
-          ≈
-        </span>
-      ) : null}
-      <span data-slot="message-cost-badge-value" className={classNames?.value}>
-        {formatCredits(cost.credits)}
-      </span>{' '}
-      <span data-slot="message-cost-badge-unit" className={classNames?.unit}>
-        {labels.unit}
-      </span>
-    </>
+    <span data-slot="message-cost-badge-value" aria-hidden={amount === null || undefined} {...props}>
+      {children ?? amount ?? '—'}
+    </span>
   );
 }
 
-interface BadgeContentProps {
-  cost: MessageCostAmounts;
-  formatCredits: (value: number) => string;
-  labels: MessageCostBadgeTriggerLabels;
-  classNames: MessageCostBadgeClassNames | undefined;
+/** "credits" after the amount; nothing when the amount is unknown. */
+export function MessageCostBadgeUnit({ children, ...props }: SpanProps) {
+  const { amount, labels } = useMessageCostBadgePart();
+  return amount === null ? null : (
+    <span data-slot="message-cost-badge-unit" {...props}>
+      {children ?? labels.unit}
+    </span>
+  );
 }
 
-function setRef<T>(ref: React.ForwardedRef<T> | undefined, node: T | null): void {
+function setRef<T>(ref: React.ForwardedRef<T>, node: T | null): void {
   if (typeof ref === 'function') ref(node);
   else if (ref) ref.current = node;
 }
 
-const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCostBadgeViewProps>(function MessageCostBadgeView(
-  {
+/** The mounted tooltip: its component, how it opens, and whether the re-mounted button takes the focus back. */
+interface Mounted {
+  readonly Tooltip: TooltipComponent;
+  readonly open: boolean | 'hover';
+  refocus: boolean;
+}
+
+/** True while a re-mounted badge takes the focus back: not a second focus for the consumer's onFocus. */
+let refocusing = false;
+
+/** The variants' classes per size, computed once (a badge without a className of its own needs no merge). */
+const variantClasses: Record<string, string> = {};
+
+/**
+ * The badge, for both components: the view passes no inherited format, the connected one the provider's. A hook
+ * (one state) rather than a component of its own, so a badge is two fibers around its button.
+ */
+function useBadge(props: MessageCostBadgeViewProps, ref: React.ForwardedRef<HTMLButtonElement>, inherited: CreditsFormat | null) {
+  const {
+    locale = inherited?.locale,
+    config = inherited?.config ?? DEFAULT_MONEY_CONFIG,
+    currency = inherited?.currency ?? config.currency,
+    size,
+    side = 'top',
+    labels: labelOverrides,
+    details,
+    className,
+    children,
+    onPointerEnter,
+    onClick,
+    onFocus,
     credits,
     usd,
     cost,
@@ -130,71 +186,34 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
     model,
     kind,
     source,
-    locale,
-    currency,
-    config = DEFAULT_MONEY_CONFIG,
-    size,
-    side = 'top',
-    labels: labelOverrides,
-    classNames,
-    className,
-    children,
-    onPointerEnter,
-    onClick,
-    onFocus,
-    ...props
-  },
-  ref,
-) {
+    ...rest
+  } = props;
   // Before the first hover, focus or tap the badge is a plain button; once the tooltip chunk is loaded, the same
   // button inside a Radix Tooltip, mounted open when the badge still has the keyboard focus or a finger tapped it,
   // and opening after the hover delay when the pointer is still on it — one pointer move, one focus, one tap opens
   // the details (issue 13).
-  const [mounted, setMounted] = React.useState<{ Tooltip: TooltipComponent; open: boolean | 'hover' } | null>(null);
-  const button = React.useRef<HTMLButtonElement | null>(null);
-  // Mounting the tooltip re-mounts the button; when the old one had the focus, the new one takes it back.
-  const refocus = React.useRef(false);
-  // True while the re-mounted button is being focused by the badge itself (not a second focus for the consumer).
-  const refocusing = React.useRef(false);
-
-  const setButton = React.useCallback(
-    (node: HTMLButtonElement | null) => {
-      setRef(ref, node);
-      if (node) button.current = node;
-      if (!node || !refocus.current) return;
-      refocus.current = false;
-      if (node.ownerDocument.activeElement === node) return;
-      refocusing.current = true;
-      try {
-        node.focus();
-      } finally {
-        refocusing.current = false;
-      }
-    },
-    [ref],
-  );
+  const [mounted, setMounted] = React.useState<Mounted | null>(null);
+  const resolved = resolveMessageAmounts(props, config);
+  const labels = withLabels(MESSAGE_COST_BADGE_TRIGGER_LABELS, labelOverrides);
+  const amount = resolved.credits === null ? null : getCreditsFormatter(locale)(resolved.credits);
 
   /**
-   * Mounts the tooltip once its chunk is there: open for a tap or a focus still held; for a hover, opening after the
-   * hover delay if the pointer is on the badge then (the tooltip asks the browser).
+   * Pointer enter, click and focus: the consumer's handler first (not for the badge's own refocus), then, unless it
+   * prevented the default, the tooltip mounts — for a hover (not touch), a tap (a finger's click), or a focus.
    */
-  const mount = (reason: 'hover' | 'focus' | 'tap') => {
-    if (mounted) return;
-    const show = (component: TooltipComponent) => {
-      const node = button.current;
-      refocus.current = node !== null && node.ownerDocument.activeElement === node;
-      const open = reason === 'hover' ? reason : reason === 'tap' || refocus.current;
-      setMounted((current) => current ?? { Tooltip: component, open });
+  const arm = (event: React.SyntheticEvent<HTMLButtonElement>) => {
+    const { type, currentTarget: node } = event;
+    const theirs = type === 'click' ? onClick : type === 'focus' ? (refocusing ? undefined : onFocus) : onPointerEnter;
+    theirs?.(event as never);
+    if (event.defaultPrevented || mounted || (type !== 'focus' && tapped(event) !== (type === 'click'))) return;
+    const show = (Tooltip: TooltipComponent) => {
+      const refocus = node.ownerDocument.activeElement === node;
+      setMounted((current) => current ?? { Tooltip, open: type === 'focus' ? refocus : type === 'click' || 'hover', refocus });
     };
     if (tooltipComponent) show(tooltipComponent);
     // Until the chunk arrives the badge stays a plain button; a failed load leaves it so, to try again next time.
     else loadTooltip().then(show, () => {});
   };
-
-
-  const input = { credits, usd, cost, usage, model, kind, source };
-  const resolved = resolveMessageAmounts(input, config);
-  const labels = withLabels(MESSAGE_COST_BADGE_TRIGGER_LABELS, labelOverrides);
 
   const trigger = (
     <button
@@ -202,18 +221,51 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
       data-slot="message-cost-badge"
       data-state={resolved.state}
       data-size={size ?? 'default'}
-      className={cn(messageCostBadgeVariants({ size }), className)}
-      ref={setButton}
-      onPointerEnter={composeEventHandlers(onPointerEnter, (event) => event.pointerType !== 'touch' && mount('hover'))}
+      // The name in one attribute ("Actual cost: 12.5 credits"), not a visually hidden element: one element less
+      // to style and lay out per badge. Visible text stays part of it.
+      aria-label={`${resolved.kind === 'estimate' ? labels.estimated : labels.actual}: ${amount === null ? labels.unknown : `${amount} ${labels.unit}`}`}
+      className={className ? cn(messageCostBadgeVariants({ size }), className) : (variantClasses[size ?? ''] ??= messageCostBadgeVariants({ size }))}
+      ref={
+        mounted
+          ? (node: HTMLButtonElement | null) => {
+              setRef(ref, node);
+              // Mounting the tooltip re-mounts the button; when the old one had the focus, the new one takes it back.
+              if (!node || !mounted.refocus) return;
+              mounted.refocus = false;
+              if (node.ownerDocument.activeElement === node) return;
+              refocusing = true;
+              try {
+                node.focus();
+              } finally {
+                refocusing = false;
+              }
+            }
+          : ref
+      }
+      onPointerEnter={arm}
       // A tap: touch has no hover, so the tap opens the details (a second tap closes them, in the tooltip).
-      onClick={composeEventHandlers(onClick, (event) => tapped(event) && mount('tap'))}
-      onFocus={(event) => {
-        if (!refocusing.current) onFocus?.(event);
-        if (!event.defaultPrevented) mount('focus');
-      }}
-      {...props}
+      onClick={arm}
+      onFocus={arm}
+      {...rest}
     >
-      {children ?? <BadgeValue cost={resolved} formatCredits={getCreditsFormatter(locale)} labels={labels} classNames={classNames} />}
+      {children === undefined ? (
+        // The parts' markup written out: no provider or component layer per badge in a chat that renders thousands,
+        // and none of the parts' code in a bundle that uses only the badge.
+        <>
+          {resolved.state === 'estimate' ? (
+            <span data-slot="message-cost-badge-prefix" aria-hidden="true">
+              ≈
+            </span>
+          ) : null}
+          <span data-slot="message-cost-badge-value" aria-hidden={amount === null || undefined}>
+            {amount ?? '—'}
+          </span>
+          {amount === null ? null : ' '}
+          {amount === null ? null : <span data-slot="message-cost-badge-unit">{labels.unit}</span>}
+        </>
+      ) : (
+        <MessageCostBadgeContext.Provider value={{ cost: resolved, amount, labels }}>{children}</MessageCostBadgeContext.Provider>
+      )}
     </button>
   );
   if (!mounted) return trigger;
@@ -222,50 +274,42 @@ const MessageCostBadgeViewImpl = React.forwardRef<HTMLButtonElement, MessageCost
       trigger={trigger}
       defaultOpen={mounted.open}
       cost={resolved}
-      usage={messageUsage(input)}
+      usage={messageUsage(props)}
       config={config}
       locale={locale}
-      currency={currency ?? config.currency}
+      currency={currency}
       labels={labelOverrides}
-      classNames={classNames}
+      details={details}
       side={side}
     />
   );
-});
+}
 
 /**
  * The badge from plain props: `credits` and/or `usd` (the other is derived at the config's rate), or a `cost`
  * record from the server helper; explicit props win over the record's fields. Missing, NaN, infinite or negative
  * amounts show "—".
  */
-export const MessageCostBadgeView = React.memo(MessageCostBadgeViewImpl, propsEqual);
-MessageCostBadgeView.displayName = 'MessageCostBadgeView';
+export const MessageCostBadgeView = /* @__PURE__ */ React.memo(
+  /* @__PURE__ */ React.forwardRef<HTMLButtonElement, MessageCostBadgeViewProps>(function MessageCostBadgeView(props, ref) {
+    return useBadge(props, ref, null);
+  }),
+  propsEqual,
+);
 
 export type MessageCostBadgeProps = Omit<MessageCostBadgeViewProps, 'config'> & {
   /** Default: the config of the nearest `CreditsProvider` (through `CreditsFormatContext`), else the default config. */
   config?: CreditsConfig | undefined;
 };
 
-const MessageCostBadgeImpl = React.forwardRef<HTMLButtonElement, MessageCostBadgeProps>(function MessageCostBadge(
-  { config, locale, currency, ...props },
-  ref,
-) {
-  // Not useCreditsFormat: the badge needs no full default config, only the view's rates.
-  const format = useInheritedCreditsFormat();
-  return (
-    <MessageCostBadgeView
-      {...props}
-      ref={ref}
-      config={config ?? format?.config}
-      locale={locale ?? format?.locale}
-      currency={currency ?? format?.currency}
-    />
-  );
-});
-
 /**
  * `MessageCostBadgeView` with the config, locale and currency of the nearest `CreditsProvider`. Works without a
  * provider, and never re-renders when the balance changes.
  */
-export const MessageCostBadge = React.memo(MessageCostBadgeImpl, propsEqual);
-MessageCostBadge.displayName = 'MessageCostBadge';
+export const MessageCostBadge = /* @__PURE__ */ React.memo(
+  /* @__PURE__ */ React.forwardRef<HTMLButtonElement, MessageCostBadgeProps>(function MessageCostBadge(props, ref) {
+    // Not useCreditsFormat: the badge needs no full default config, only the view's rates.
+    return useBadge(props, ref, useInheritedCreditsFormat());
+  }),
+  propsEqual,
+);

@@ -92,12 +92,26 @@ function buildCredits(locale: string): (value: number) => string {
   };
 }
 
+/** Money in a resolved locale and currency, the `money` of `CreditFormatters`: cents from one unit up, three significant digits below. */
+function buildMoney(locale: string, currency: string): (value: number) => string {
+  const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const underOne = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumSignificantDigits: 2, maximumSignificantDigits: 3 });
+  return (value) => {
+    if (!finite(value)) return NOT_A_NUMBER_TEXT;
+    const abs = Math.abs(value);
+    return (abs > 0 && abs < 1 ? underOne : money).format(value || 0); // `|| 0`: never "-$0.00"
+  };
+}
+
+/** Exact token counts in a resolved locale, the `tokens` of `CreditFormatters`. */
+function buildTokens(locale: string): (value: number) => string {
+  const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  return (value) => (finite(value) ? whole.format(Math.max(0, value)) : NOT_A_NUMBER_TEXT);
+}
+
 function build(locale: string, currency: string, timeZone: string): CreditFormatters {
   const credits = buildCredits(locale);
   const compact = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
-  const whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const underOne = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumSignificantDigits: 2, maximumSignificantDigits: 3 });
   const percentWhole = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const percentSmall = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const date = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone });
@@ -114,20 +128,13 @@ function build(locale: string, currency: string, timeZone: string): CreditFormat
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
       return Math.abs(value) < 1000 ? credits(value) : compact.format(value);
     },
-    money(value) {
-      if (!finite(value)) return NOT_A_NUMBER_TEXT;
-      const abs = Math.abs(value);
-      return (abs > 0 && abs < 1 ? underOne : money).format(value || 0); // `|| 0`: never "-$0.00"
-    },
+    money: buildMoney(locale, currency),
     percent(value) {
       if (!finite(value)) return NOT_A_NUMBER_TEXT;
       const clamped = Math.min(100, Math.max(0, value));
       return (clamped > 0 && clamped < 1 ? percentSmall : percentWhole).format(clamped / 100);
     },
-    tokens(value) {
-      if (!finite(value)) return NOT_A_NUMBER_TEXT;
-      return whole.format(Math.max(0, value));
-    },
+    tokens: buildTokens(locale),
     date(ms, now = Date.now()) {
       if (!finite(ms)) return NOT_A_NUMBER_TEXT;
       return (year.format(ms) === year.format(now) ? date : dateWithYear).format(ms);
@@ -168,4 +175,20 @@ const creditsCache = new Map<string, (value: number) => string>();
  */
 export function getCreditsFormatter(locale?: string): (value: number) => string {
   return remember(creditsCache, locale ?? '', () => buildCredits(resolveLocale(locale)));
+}
+
+/** The formatters of a message's cost details: credits, money and exact token counts. */
+export type CostFormatters = Pick<CreditFormatters, 'credits' | 'money' | 'tokens'>;
+
+const costCache = new Map<string, CostFormatters>();
+
+/**
+ * @internal `getFormatters(locale, currency)` without the dates, percents and compact numbers, for the cost badge's
+ * details (its lazy chunk then carries three builders instead of all of them). The same output, memoized the same way.
+ */
+export function getCostFormatters(locale?: string, currency?: string): CostFormatters {
+  return remember(costCache, `${locale ?? ''}|${currency ?? ''}`, () => {
+    const resolved = resolveLocale(locale);
+    return { credits: getCreditsFormatter(locale), money: buildMoney(resolved, resolveCurrency(currency)), tokens: buildTokens(resolved) };
+  });
 }

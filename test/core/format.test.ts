@@ -113,3 +113,18 @@ describe('getCreditsFormatter (the badge\'s light formatter)', () => {
     }
   });
 });
+
+describe('getCostFormatters (the badge details\' formatters)', () => {
+  it('formats credits, money and tokens exactly as getFormatters(), in every locale and currency, and is memoized', async () => {
+    const { getCostFormatters } = await import('../../src/core/format.js');
+    const values = [0, -0, 0.000001, 0.00016, 0.0001545, 0.0123, 0.618, 0.999, 1, 12.5, 1536, 61234.5, 1e21, -3, -0.004, Number.NaN, Infinity];
+    for (const locale of [undefined, 'en-US', 'de-DE', 'hi-IN', 'ar-EG', 'not_a_locale!!']) {
+      for (const currency of [undefined, 'USD', 'EUR', 'jpy', 'dollars']) {
+        const cost = getCostFormatters(locale, currency);
+        const all = getFormatters(locale, currency);
+        expect(getCostFormatters(locale, currency)).toBe(cost);
+        for (const name of ['credits', 'money', 'tokens'] as const) expect(values.map(cost[name])).toEqual(values.map(all[name]));
+      }
+    }
+  });
+});

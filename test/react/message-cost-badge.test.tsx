@@ -4,7 +4,32 @@ import userEvent from '@testing-library/user-event';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineCredits } from '../../src/core/config.js';
 import type { MessageCostRecord } from '../../src/server/meter.js';
-import { MessageCostBadge, MessageCostBadgeView, preloadMessageCostBadgeTooltip } from '../../src/react/components/message-cost-badge.js';
+import {
+  MessageCostBadge,
+  MessageCostBadgeAmount,
+  MessageCostBadgePrefix,
+  MessageCostBadgeUnit,
+  MessageCostBadgeView,
+  preloadMessageCostBadgeTooltip,
+  useMessageCostBadge,
+} from '../../src/react/components/message-cost-badge.js';
+import {
+  MessageCostBadgeCacheReadTokens,
+  MessageCostBadgeCacheWriteTokens,
+  MessageCostBadgeCredits,
+  MessageCostBadgeDetails,
+  MessageCostBadgeEstimatedCredits,
+  MessageCostBadgeInputTokens,
+  MessageCostBadgeModel,
+  MessageCostBadgeOutputTokens,
+  MessageCostBadgePrice,
+  MessageCostBadgeReasoningTokens,
+  MessageCostBadgeRow,
+  MessageCostBadgeSource,
+  MessageCostBadgeTitle,
+  MessageCostBadgeTotalTokens,
+  useMessageCostBadgeDetails,
+} from '../../src/react/components/message-cost-badge-details.js';
 import { useCredits } from '../../src/react/credits-context.js';
 import { CreditsProvider } from '../../src/react/credits-provider.js';
 import { CreditsFormatProvider, useInheritedCreditsFormat } from '../../src/react/lib/credits-format.js';
@@ -366,29 +391,176 @@ describe('MessageCostBadge', () => {
   });
 
   describe('given overrides', () => {
-    it('merges className last, styles parts through classNames, relabels and replaces the content', async () => {
+    it('merges className last, relabels, and styles its parts through the root', async () => {
       render(
         <MessageCostBadge
           credits={7}
           size="sm"
-          className="px-4"
-          classNames={{ value: 'font-bold', content: 'my-tooltip' }}
-          labels={{ unit: 'Credits', actual: 'Kosten' }}
+          className="px-4 **:data-[slot=message-cost-badge-value]:font-bold"
+          labels={{ unit: 'Credits', actual: 'Kosten', price: 'Preis' }}
         />,
       );
       expect(badge()).toHaveAttribute('data-size', 'sm');
       expect(badge().className).toContain('px-4');
       expect(badge().className).not.toContain('px-1.5');
-      expect(badge().querySelector('[data-slot="message-cost-badge-value"]')).toHaveClass('font-bold');
+      expect(badge().className).toContain('**:data-[slot=message-cost-badge-value]:font-bold');
       expect(badge()).toHaveAccessibleName('Kosten: 7 Credits');
-      await focusBadge();
-      expect(tooltipContent()).toHaveClass('my-tooltip');
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toContainEqual(['Preis', '$0.00175']);
     });
 
     it('renders children in place of the amount', () => {
       render(<MessageCostBadgeView credits={7} aria-label="Cost details">$</MessageCostBadgeView>);
       expect(badge()).toHaveTextContent('$');
       expect(badge()).toHaveAccessibleName('Cost details');
+    });
+  });
+
+  describe('composed from its parts', () => {
+    it('renders the badge parts in the order given, each taking its own className, and keeps its name', async () => {
+      const { container } = render(
+        <MessageCostBadge credits={40} kind="estimate" locale="en-US">
+          <MessageCostBadgeUnit className="uppercase" />
+          <MessageCostBadgePrefix />
+          <MessageCostBadgeAmount className="font-bold" />
+        </MessageCostBadge>,
+      );
+      const slots = [...badge().querySelectorAll('[data-slot]')].map((element) => element.getAttribute('data-slot'));
+      expect(slots).toEqual(['message-cost-badge-unit', 'message-cost-badge-prefix', 'message-cost-badge-value']);
+      expect(badge().querySelector('[data-slot="message-cost-badge-unit"]')).toHaveClass('uppercase');
+      expect(badge().querySelector('[data-slot="message-cost-badge-value"]')).toHaveClass('font-bold');
+      expect(badge()).toHaveAccessibleName('Estimated cost: 40 credits');
+      await expectNoAxeViolations(container);
+    });
+
+    it('shows each badge part only in its states: "≈" on an estimate, the unit with a known amount, "—" without one', () => {
+      const parts = (
+        <>
+          <MessageCostBadgePrefix />
+          <MessageCostBadgeAmount />
+          <MessageCostBadgeUnit />
+        </>
+      );
+      const { rerender } = render(<MessageCostBadgeView credits={3}>{parts}</MessageCostBadgeView>);
+      expect(badge()).toHaveTextContent(/^3credits$/);
+      rerender(<MessageCostBadgeView credits={3} kind="estimate">{parts}</MessageCostBadgeView>);
+      expect(badge()).toHaveTextContent(/^≈3credits$/);
+      rerender(<MessageCostBadgeView credits={Number.NaN}>{parts}</MessageCostBadgeView>);
+      expect(badge()).toHaveTextContent(/^—$/);
+      expect(badge().querySelector('[data-slot="message-cost-badge-value"]')).toHaveAttribute('aria-hidden', 'true');
+      expect(badge()).toHaveAccessibleName('Actual cost: unknown');
+    });
+
+    it('lets a part of your own read the resolved cost through useMessageCostBadge', () => {
+      function Worth() {
+        const { cost, amount } = useMessageCostBadge();
+        return <span data-testid="worth">{`${amount} (${cost.model})`}</span>;
+      }
+      render(
+        <MessageCostBadge cost={GATEWAY_COST} locale="en-US">
+          <Worth />
+        </MessageCostBadge>,
+      );
+      expect(screen.getByTestId('worth')).toHaveTextContent('0.62 (openai/gpt-5-mini)');
+    });
+
+    it('arranges the details through `details`: the detail parts in any order, each with its className, rows of your own', async () => {
+      function Steps() {
+        const { cost } = useMessageCostBadgeDetails();
+        return <MessageCostBadgeRow label="Source">{cost.source}</MessageCostBadgeRow>;
+      }
+      render(
+        <MessageCostBadge
+          cost={GATEWAY_COST}
+          locale="en-US"
+          details={
+            <>
+              <MessageCostBadgeDetails className="gap-1">
+                <MessageCostBadgeTotalTokens className="font-bold" />
+                <MessageCostBadgePrice />
+                <MessageCostBadgeReasoningTokens>lots</MessageCostBadgeReasoningTokens>
+                <Steps />
+              </MessageCostBadgeDetails>
+              <MessageCostBadgeTitle className="mt-1">Per message</MessageCostBadgeTitle>
+            </>
+          }
+        />,
+      );
+      const { tooltip } = await focusBadge();
+      const content = visibleTooltip();
+      expect(rows(tooltip)).toEqual([
+        ['Total tokens', '1,500'],
+        ['Price', '$0.000155'],
+        ['Reasoning', 'lots'],
+        ['Source', 'gateway'],
+      ]);
+      expect(content.querySelector('[data-slot="message-cost-badge-details"]')).toHaveClass('grid', 'gap-1');
+      expect(content.querySelector('[data-slot="message-cost-badge-details"]')).not.toHaveClass('gap-0.5');
+      expect(content.querySelector('[data-slot="message-cost-badge-row"]')).toHaveClass('font-bold');
+      expect(content.querySelector('[data-slot="message-cost-badge-title"]')).toHaveTextContent('Per message');
+      expect([...content.querySelectorAll(':scope > [data-slot]')].map((element) => element.getAttribute('data-slot'))).toEqual([
+        'message-cost-badge-details',
+        'message-cost-badge-title',
+      ]);
+      await expectNoAxeViolations(content);
+    });
+
+    it('shows each row only when it applies to the cost', async () => {
+      render(
+        <MessageCostBadge
+          credits={1}
+          usage={{ inputTokens: 900, outputTokens: 100 }}
+          locale="en-US"
+          details={
+            <MessageCostBadgeDetails>
+              <MessageCostBadgeCredits />
+              <MessageCostBadgeEstimatedCredits />
+              <MessageCostBadgeModel />
+              <MessageCostBadgeSource />
+              <MessageCostBadgeInputTokens />
+              <MessageCostBadgeCacheReadTokens />
+              <MessageCostBadgeCacheWriteTokens />
+              <MessageCostBadgeOutputTokens />
+              <MessageCostBadgeReasoningTokens />
+              <MessageCostBadgeTotalTokens />
+            </MessageCostBadgeDetails>
+          }
+        />,
+      );
+      const { tooltip } = await focusBadge();
+      expect(rows(tooltip)).toEqual([
+        ['Credits', '1'],
+        ['Input', '900'],
+        ['Output', '100'],
+        ['Total tokens', '1,000'],
+      ]);
+    });
+
+    it('fails loudly when a part is rendered outside a badge', () => {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(() => render(<MessageCostBadgeAmount />)).toThrow('MessageCostBadge parts must be used within <MessageCostBadge>');
+        expect(() => render(<MessageCostBadgePrice />)).toThrow('MessageCostBadge parts must be used within <MessageCostBadge>');
+        expect(() => render(<MessageCostBadgeDetails>{null}</MessageCostBadgeDetails>)).toThrow(
+          'MessageCostBadge parts must be used within <MessageCostBadge>',
+        );
+      } finally {
+        error.mockRestore();
+      }
+    });
+
+    it('passes its parts through the connected badge, with the provider\'s locale', async () => {
+      render(
+        <CreditsFormatProvider locale="de-DE">
+          <MessageCostBadge credits={1234.5} details={<MessageCostBadgeTitle />}>
+            <MessageCostBadgeAmount />
+          </MessageCostBadge>
+        </CreditsFormatProvider>,
+      );
+      expect(badge()).toHaveTextContent(/^1\.234,5$/);
+      expect(badge()).toHaveAccessibleName('Actual cost: 1.234,5 credits');
+      await focusBadge();
+      expect(visibleTooltip()).toHaveTextContent(/^Actual cost$/);
     });
   });
 

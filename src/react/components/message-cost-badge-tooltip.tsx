@@ -9,13 +9,12 @@
 import * as React from 'react';
 import * as TooltipPrimitive from '@radix-ui/react-tooltip';
 import type { CreditsConfig } from '../../core/config.js';
-import { getFormatters } from '../../core/format.js';
-import { cn } from '../lib/cn.js';
+import { getCostFormatters } from '../../core/format.js';
 import { withLabels } from '../lib/labels.js';
 import { messageCostUsd, tokenBreakdown, type MessageCostAmounts } from '../lib/message-cost.js';
-import type { MessageCostBadgeClassNames } from '../shared/message-cost-badge.js';
 import { tapped } from '../lib/compose-event-handlers.js';
 import { DEFAULT_MESSAGE_COST_BADGE_LABELS, type MessageCostBadgeLabels } from './message-cost-badge-labels.js';
+import { MessageCostBadgeDetails, MessageCostBadgeDetailsContext, MessageCostBadgeTitle } from './message-cost-badge-details.js';
 
 /** Hover delay before the tooltip opens: long enough that moving the pointer across a chat opens none. */
 const TOOLTIP_DELAY_MS = 300;
@@ -41,99 +40,42 @@ export interface MessageCostBadgeTooltipProps {
   readonly currency: string;
   /** The consumer's overrides of the default labels. */
   readonly labels: Partial<MessageCostBadgeLabels> | undefined;
-  readonly classNames: MessageCostBadgeClassNames | undefined;
+  /** The consumer's arrangement of the detail parts; default the title and every row that applies. */
+  readonly details: React.ReactNode;
   readonly side: TooltipPrimitive.TooltipContentProps['side'];
 }
 
-function DetailRow({ label, value, className }: { label: string; value: string; className?: string | undefined }) {
-  return (
-    <div data-slot="message-cost-badge-row" className={cn('flex items-baseline justify-between gap-4', className)}>
-      <dt className="text-credits-muted-foreground">{label}</dt>
-      <dd className="font-medium tabular-nums">{value}</dd>
-    </div>
-  );
-}
-
-function BadgeDetails({
-  cost,
-  usage,
-  config,
-  locale,
-  currency,
-  labels: labelOverrides,
-  classNames,
-}: Omit<MessageCostBadgeTooltipProps, 'trigger' | 'side' | 'defaultOpen'>) {
-  const formatters = getFormatters(locale, currency);
-  const labels = withLabels(DEFAULT_MESSAGE_COST_BADGE_LABELS, labelOverrides);
-  const tokens = tokenBreakdown(usage);
-  const usd = messageCostUsd(cost, config);
-  const row = classNames?.row;
-  // Cache and reasoning rows only when the call used them; the total always counts them.
-  const tokenRows: [string, number | null][] = tokens
-    ? [
-        [labels.input, tokens.input],
-        [labels.cacheRead, tokens.cacheRead || null],
-        [labels.cacheWrite, tokens.cacheWrite || null],
-        [labels.output, tokens.output],
-        [labels.reasoning, tokens.reasoning || null],
-        [labels.total, tokens.total],
-      ]
-    : [];
-  return (
-    <>
-      <p data-slot="message-cost-badge-title" className={cn('mb-1 font-semibold', classNames?.title)}>
-        {cost.kind === 'estimate' ? labels.estimated : labels.actual}
-      </p>
-      <dl data-slot="message-cost-badge-details" className={cn('grid gap-0.5', classNames?.details)}>
-        <DetailRow label={labels.credits} value={cost.credits === null ? '—' : formatters.credits(cost.credits)} className={row} />
-        {cost.estimatedCredits === null ? null : (
-          <DetailRow label={labels.estimatedCredits} value={formatters.credits(cost.estimatedCredits)} className={row} />
-        )}
-        {usd === null ? null : <DetailRow label={labels.price} value={formatters.money(usd)} className={row} />}
-        {cost.model === null ? null : <DetailRow label={labels.model} value={cost.model} className={row} />}
-        {tokenRows.map(([label, value]) =>
-          value === null ? null : <DetailRow key={label} label={label} value={formatters.tokens(value)} className={row} />,
-        )}
-        {cost.source === null ? null : (
-          <DetailRow label={labels.source} value={labels.sources[cost.source] ?? cost.source} className={row} />
-        )}
-      </dl>
-    </>
-  );
-}
-
 /** The badge's button inside a Radix Tooltip with the cost details. */
-export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames, ...details }: MessageCostBadgeTooltipProps) {
+export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, cost, usage, config, locale, currency, labels, details }: MessageCostBadgeTooltipProps) {
   const [open, setOpen] = React.useState(defaultOpen === true);
   // Whether the details were open when a finger touched the badge (Radix closes them on pointer down).
   const openAtPress = React.useRef(false);
   const triggerRef = React.useRef<HTMLButtonElement>(null);
-  // While the first hover below holds the details open: stops watching the pointer (Radix takes over on any open or
-  // close of its own).
-  const stopWatching = React.useRef<(() => void) | null>(null);
+  // The pointer watch of a first-hover open (below), ended by any open or close of Radix's own: it takes over then.
+  const watch = React.useRef<AbortController | null>(null);
   React.useEffect(() => {
     if (defaultOpen !== 'hover') return;
     // The re-mounted button gets no pointer event until the pointer moves on it: ask the browser where the pointer
     // is, after the hover delay, and then on every move while the details are open this way — a pointer that never
     // entered the new button never leaves it either. No listener is left once they close.
-    const hovered = () => triggerRef.current?.matches(':hover') === true;
-    const onMove = (event: PointerEvent) => {
-      if (hovered() || (event.target instanceof Element && event.target.closest('[data-slot="message-cost-badge-content"]'))) return;
-      stopWatching.current?.();
-      setOpen(false);
-    };
+    const controller = (watch.current = new AbortController());
+    const hovered = () => triggerRef.current?.matches(':hover');
     const timer = setTimeout(() => {
-      if (!hovered()) return;
-      document.addEventListener('pointermove', onMove);
-      stopWatching.current = () => {
-        document.removeEventListener('pointermove', onMove);
-        stopWatching.current = null;
-      };
+      if (controller.signal.aborted || !hovered()) return;
       setOpen(true);
+      document.addEventListener(
+        'pointermove',
+        (event) => {
+          if (hovered() || (event.target as Element).closest?.('[data-slot="message-cost-badge-content"]')) return;
+          controller.abort();
+          setOpen(false);
+        },
+        { signal: controller.signal },
+      );
     }, TOOLTIP_DELAY_MS);
     return () => {
       clearTimeout(timer);
-      stopWatching.current?.();
+      controller.abort();
     };
   }, [defaultOpen]);
   return (
@@ -141,7 +83,7 @@ export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames
       <TooltipPrimitive.Root
         open={open}
         onOpenChange={(next) => {
-          stopWatching.current?.();
+          watch.current?.abort();
           setOpen(next);
         }}
       >
@@ -165,14 +107,25 @@ export function MessageCostBadgeTooltip({ trigger, defaultOpen, side, classNames
             side={side}
             sideOffset={TOOLTIP_OFFSET_PX}
             collisionPadding={TOOLTIP_OFFSET_PX}
-            className={cn(
-              'z-50 min-w-44 rounded-md border border-credits-border bg-credits-popover px-3 py-2 text-xs text-credits-popover-foreground shadow-md',
-              'origin-(--radix-tooltip-content-transform-origin)',
-              classNames?.content,
-            )}
+            className="z-50 min-w-44 rounded-md border border-credits-border bg-credits-popover px-3 py-2 text-xs text-credits-popover-foreground shadow-md origin-(--radix-tooltip-content-transform-origin)"
           >
-            <BadgeDetails {...details} classNames={classNames} />
-            <TooltipPrimitive.Arrow data-slot="message-cost-badge-arrow" className={cn('fill-credits-popover', classNames?.arrow)} />
+            <MessageCostBadgeDetailsContext.Provider
+              value={{
+                cost,
+                usd: messageCostUsd(cost, config),
+                tokens: tokenBreakdown(usage),
+                formatters: getCostFormatters(locale, currency),
+                labels: withLabels(DEFAULT_MESSAGE_COST_BADGE_LABELS, labels),
+              }}
+            >
+              {details ?? (
+                <>
+                  <MessageCostBadgeTitle />
+                  <MessageCostBadgeDetails />
+                </>
+              )}
+            </MessageCostBadgeDetailsContext.Provider>
+            <TooltipPrimitive.Arrow data-slot="message-cost-badge-arrow" className="fill-credits-popover" />
           </TooltipPrimitive.Content>
         </TooltipPrimitive.Portal>
       </TooltipPrimitive.Root>

@@ -4,17 +4,6 @@
  */
 import { cva } from 'class-variance-authority';
 
-export interface MessageCostBadgeClassNames {
-  readonly prefix?: string;
-  readonly value?: string;
-  readonly unit?: string;
-  readonly content?: string;
-  readonly title?: string;
-  readonly details?: string;
-  readonly row?: string;
-  readonly arrow?: string;
-}
-
 export const messageCostBadgeVariants = cva(
   [
     'inline-flex shrink-0 items-center gap-1 whitespace-nowrap rounded-md border border-credits-border bg-transparent font-medium tabular-nums',

@@ -121,8 +121,9 @@ console.log('bench: sizes done');
  */
 const RENDER_COUNTER = `
 (() => {
-  // Function components, or forwardRef render functions, of the badge (its connected and view halves).
-  const BADGE_NAMES = new Set(['MessageCostBadge', 'MessageCostBadgeView', 'MessageCostBadgeImpl', 'MessageCostBadgeViewImpl']);
+  // The badge's components: function components or forwardRef render functions by these names (since issue 16 one
+  // forwardRef per badge, MessageCostBadge or MessageCostBadgeView, inside its memo).
+  const BADGE_NAMES = new Set(['MessageCostBadge', 'MessageCostBadgeView']);
   let seen = new Set();
   window.__badgeRenders = 0;
   function walk(fiber, now) {
@@ -443,7 +444,7 @@ React's commit hook: badge components that really rendered).
 |---|---:|
 | the provider's balance changes, the message list does not re-render | **${rerender.providerOnly}** |
 | the whole chat re-renders with rebuilt (equal) cost records | **${rerender.rebuiltRecords}** |
-| control, to prove the counter: every cost really changes (2 components per badge × 1,000 × 10) | ${rerender.changedCosts} |
+| control, to prove the counter: every cost really changes (1 component per badge × 1,000 × 10) | ${rerender.changedCosts} |
 
 The balance itself did update (last shown: "${rerender.balanceText ?? 'n/a'}").
 

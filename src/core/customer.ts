@@ -4,8 +4,8 @@
  * snake_case wire JSON of either, or nothing yet — into one `CreditState` that the UI can render without guarding
  * against NaN, Infinity, negative or >100% values.
  */
-import { DEFAULT_FEATURE_ID, DEFAULT_LOW_BALANCE_THRESHOLD, type CreditsConfig } from './config.js';
-import { creditsToUnits, unitsToCredits } from './money.js';
+import { DEFAULT_CREDIT_DECIMALS, DEFAULT_FEATURE_ID, DEFAULT_LOW_BALANCE_THRESHOLD, type CreditsConfig } from './config.js';
+import { creditUnits, roundCredits, unitsToNumber } from './decimal.js';
 
 /** How the balance stands. `overage`: the balance is used up but usage continues, billed per credit. */
 export type CreditLevel = 'ok' | 'low' | 'empty' | 'overage' | 'unlimited';
@@ -191,12 +191,8 @@ function emptyPool(source: CreditSource): RawPool {
 
 /** Rounds a float from Autumn to the kit's credit precision (Autumn's own sums can carry drift). */
 function clean(value: number, decimals: number): number {
-  try {
-    return unitsToCredits(creditsToUnits(value, decimals), decimals);
-  } catch {
-    // Beyond what micro-credits count exactly (> 9e9 credits): keep the float rather than fail the render.
-    return value;
-  }
+  // Beyond what micro-credits count exactly (> 9e9 credits): keep the float rather than fail the render.
+  return roundCredits(value, decimals) ?? value;
 }
 
 /** Computes the level from the numbers. Exported for components that take plain props. */
@@ -281,6 +277,15 @@ export function applyCreditUsage(state: CreditState, credits: number, lowBalance
     return state;
   }
 }
+
+/** Thrown (and caught by `applyCreditUsage`) for an amount micro-credits do not count exactly. */
+function notExact(): never {
+  throw new RangeError('not exact');
+}
+
+/** Micro-credit units of an amount (through the non-throwing core: a credits state loads no error messages). */
+const creditsToUnits = (credits: number): bigint => creditUnits(credits, DEFAULT_CREDIT_DECIMALS) ?? notExact();
+const unitsToCredits = (units: bigint): number => unitsToNumber(units, DEFAULT_CREDIT_DECIMALS) ?? notExact();
 
 function deduct(state: CreditState, credits: number, lowBalanceThreshold: number): CreditState {
   const spend = creditsToUnits(Math.max(0, num(credits)));

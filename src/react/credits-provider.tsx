@@ -15,7 +15,7 @@ import * as React from 'react';
 import { defaultCreditsConfig, type CreditsConfig, type CreditTopUpPackage } from '../core/config.js';
 import { applyCreditUsage, normalizeCustomer } from '../core/customer.js';
 import { CreditsError } from '../core/errors.js';
-import { creditsToUnits, parseDecimal, unitsToCredits } from '../core/money.js';
+import { readDecimal, roundCredits } from '../core/decimal.js';
 import {
   CreditsContext,
   type CreditsContextValue,
@@ -293,12 +293,8 @@ function useLatest<T>(value: T): React.RefObject<T> {
 function usageCredits(cost: unknown, creditDecimals: number): number | null {
   const raw = typeof cost === 'object' && cost !== null && 'credits' in cost ? (cost as { credits: unknown }).credits : cost;
   if (typeof raw !== 'number' && typeof raw !== 'string') return null;
-  try {
-    parseDecimal(raw); // refuses NaN, Infinity, negatives, empty and non-numeric strings
-    return unitsToCredits(creditsToUnits(raw, creditDecimals), creditDecimals);
-  } catch {
-    return null;
-  }
+  // readDecimal refuses NaN, Infinity, negatives, empty and non-numeric strings; roundCredits null beyond exact.
+  return readDecimal(raw) && roundCredits(raw, creditDecimals);
 }
 
 function assignLocation(url: string): void {

@@ -20,7 +20,7 @@ export {
   type ExternalTopUpOutcome,
   type NavigateFunction,
 } from './react/credits-provider.js';
-export { CreditsFormatContext, CreditsFormatProvider, useCreditsFormat, type CreditsFormatProviderProps } from './react/lib/credits-format.js';
+export { CreditsFormatContext, CreditsFormatProvider, useCreditFormatters, useCreditsFormat, type CreditsFormatProviderProps } from './react/lib/credits-format.js';
 export * from './react/insufficient-credits.js';
 export * from './react/components/credit-balance.js';
 export * from './react/components/credit-top-up-dialog.js';

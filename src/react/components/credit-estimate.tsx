@@ -8,7 +8,7 @@
  */
 import * as React from 'react';
 import type { VariantProps } from 'class-variance-authority';
-import type { CreditsConfig } from '../../core/config.js';
+import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
 import type { CreditState } from '../../core/customer.js';
 import type { CreditFormatters } from '../../core/format.js';
 import { tryUsdToCredits } from '../../core/money.js';
@@ -16,7 +16,7 @@ import { useCredits } from '../credits-context.js';
 import { displayAmount } from '../lib/amounts.js';
 import { cn } from '../lib/cn.js';
 import { withLabels } from '../lib/labels.js';
-import { useCreditsFormat } from '../lib/credits-format.js';
+import { useCreditFormatters, useInheritedCreditsFormat } from '../lib/credits-format.js';
 import { createPartsContext } from '../lib/parts.js';
 import { DEFAULT_CREDIT_ESTIMATE_LABELS, UNKNOWN_AFFORDABILITY, affordability, creditEstimateVariants, type Affordability, type CreditEstimateLabels } from '../shared/credit-estimate.js';
 
@@ -106,7 +106,7 @@ export function CreditEstimateView({
   children,
   ...props
 }: CreditEstimateViewProps) {
-  const { formatters } = useCreditsFormat({ locale, currency });
+  const formatters = useCreditFormatters({ locale, currency });
   const result = viewAffordability(credits, remaining, canAfford, shortBy);
   const context: CreditEstimateContextValue = {
     ...result,
@@ -217,12 +217,11 @@ export type CreditEstimateProps = Omit<CreditEstimateViewProps, 'credits' | 'rem
  * cover the estimate (never while it is loading or failed; unlimited and overage plans always can pay).
  */
 export function CreditEstimate({ credits, usd, config, locale, currency, ...props }: CreditEstimateProps) {
-  const format = useCreditsFormat({ config, locale, currency });
+  const inherited = useInheritedCreditsFormat();
+  const rates = config ?? inherited?.config ?? DEFAULT_MONEY_CONFIG;
   const estimate =
     displayAmount(credits) ??
-    (usd === null || usd === undefined
-      ? null
-      : tryUsdToCredits(usd, { creditsPerUsd: format.config.creditsPerUsd, creditDecimals: format.config.creditDecimals }));
+    (usd === null || usd === undefined ? null : tryUsdToCredits(usd, { creditsPerUsd: rates.creditsPerUsd, creditDecimals: rates.creditDecimals }));
   const result = useCanAfford(estimate);
   return (
     <CreditEstimateView
@@ -230,8 +229,8 @@ export function CreditEstimate({ credits, usd, config, locale, currency, ...prop
       credits={estimate}
       canAfford={result.state === 'unknown' ? null : result.canAfford}
       shortBy={result.shortBy}
-      locale={format.locale}
-      currency={format.currency}
+      locale={locale}
+      currency={currency ?? inherited?.currency ?? config?.currency}
     />
   );
 }

@@ -18,7 +18,7 @@ import { cn } from '../lib/cn.js';
 import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
-import { useCreditsFormat } from '../lib/credits-format.js';
+import { useCreditFormatters } from '../lib/credits-format.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
 import { DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS, creditTopUpDialogVariants, type CreditTopUpDialogLabels } from '../shared/credit-top-up-dialog.js';
 
@@ -126,7 +126,7 @@ export function CreditTopUpDialogView({
   labels: labelOverrides,
   ...props
 }: CreditTopUpDialogViewProps) {
-  const { formatters } = useCreditsFormat({ config, locale, currency });
+  const formatters = useCreditFormatters({ config, locale, currency });
   // The status line describes the package being bought: its button reads "…, Processing…" or the error.
   const statusId = React.useId();
   const context: CreditTopUpDialogContextValue = {

@@ -15,7 +15,7 @@ import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
 import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { withLabels } from '../lib/labels.js';
-import { useCreditsFormat } from '../lib/credits-format.js';
+import { useCreditFormatters } from '../lib/credits-format.js';
 import { createPartsContext } from '../lib/parts.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
 import { TopUpDialogOnDemand } from '../lib/top-up-dialog-on-demand.js';
@@ -87,7 +87,7 @@ export function LowCreditWarningView({
   children,
   ...props
 }: LowCreditWarningViewProps) {
-  const { formatters } = useCreditsFormat({ config, locale, currency });
+  const formatters = useCreditFormatters({ config, locale, currency });
   const labels = withLabels(DEFAULT_LOW_CREDIT_WARNING_LABELS, labelOverrides);
   const level = lowCreditWarningLevel(state);
   const [dismissed, setDismissed] = useControllableState({

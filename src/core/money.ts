@@ -118,6 +118,11 @@ export function tryUsdToCredits(cost: unknown, options: MoneyOptions = {}): numb
   return units === null ? null : unitsToNumber(units, places);
 }
 
+/** Like `creditsToUsd` but returns `null` instead of throwing (an unreadable amount or rate), for display paths. */
+export function tryCreditsToUsd(credits: unknown, options: MoneyOptions = {}): number | null {
+  return usdOf(credits, options.creditsPerUsd ?? DEFAULT_CREDITS_PER_USD);
+}
+
 /** Converts credits back to currency units exactly (to 15 places): 40,000 credits -> 10. */
 export function creditsToUsd(credits: DecimalInput, options: MoneyOptions = {}): number {
   return usdOf(credits, rateOf(options)) ?? invalidSigned(credits);

@@ -7,6 +7,7 @@ import {
   parseDecimal,
   subtractCredits,
   sumCredits,
+  tryCreditsToUsd,
   tryUsdToCredits,
   unitsToString,
   usdToCreditUnits,
@@ -120,6 +121,13 @@ describe('usdToCredits', () => {
       expect(tryUsdToCredits('abc')).toBeNull();
       expect(tryUsdToCredits(undefined)).toBeNull();
       expect(tryUsdToCredits('0.00025')).toBe(1);
+      // ... and back: what creditsToUsd answers, or null where it throws (a display shows no worth then).
+      expect(tryCreditsToUsd(40_000)).toBe(creditsToUsd(40_000));
+      expect(tryCreditsToUsd('1234.5', { creditsPerUsd: 1000 })).toBe(1.2345);
+      expect(tryCreditsToUsd(-4000)).toBe(-1);
+      for (const bad of ['abc', Number.NaN, Number.POSITIVE_INFINITY, undefined, null, {}]) expect(tryCreditsToUsd(bad)).toBeNull();
+      expect(tryCreditsToUsd(4000, { creditsPerUsd: 0 })).toBeNull();
+      expect(tryCreditsToUsd(4000, { creditsPerUsd: Number.NaN })).toBeNull();
     });
 
     it('treats negative zero as zero', () => {

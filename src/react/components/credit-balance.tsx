@@ -12,7 +12,7 @@ import type { VariantProps } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
 import { normalizeCustomer, type CreditState } from '../../core/customer.js';
 import type { CreditFormatters } from '../../core/format.js';
-import { creditsToUsd } from '../../core/money.js';
+import { tryCreditsToUsd } from '../../core/money.js';
 import { useCredits } from '../credits-context.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
@@ -112,11 +112,7 @@ function finite(value: number): number {
 }
 
 function toMoney(credits: number, config: CreditsConfig): number | null {
-  try {
-    return creditsToUsd(credits, { creditsPerUsd: config.creditsPerUsd });
-  } catch {
-    return null;
-  }
+  return tryCreditsToUsd(credits, { creditsPerUsd: config.creditsPerUsd });
 }
 
 /** A meter's value rounded for assistive tech: one decimal place is all a listener can use. */

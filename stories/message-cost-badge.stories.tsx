@@ -1,6 +1,15 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, within } from 'storybook/test';
-import { MessageCostBadge } from '../src/react/components/message-cost-badge.js';
+import { MessageCostBadge, MessageCostBadgeAmount, MessageCostBadgeUnit } from '../src/react/components/message-cost-badge.js';
+import {
+  MessageCostBadgeDetails,
+  MessageCostBadgeModel,
+  MessageCostBadgePrice,
+  MessageCostBadgeRow,
+  MessageCostBadgeTitle,
+  MessageCostBadgeTotalTokens,
+  useMessageCostBadgeDetails,
+} from '../src/react/components/message-cost-badge-details.js';
 import { FULL_USAGE, GATEWAY_COST } from '../test/fixtures/message-cost.js';
 
 /**
@@ -105,4 +114,52 @@ export const Unknown: Story = {
 export const Dark: Story = {
   ...EstimatedVsActual,
   globals: { theme: 'dark' },
+};
+
+/** A detail row of the app's own: the price per thousand tokens, from what the tooltip resolved. */
+function PricePerThousandTokens() {
+  const { usd, tokens, formatters } = useMessageCostBadgeDetails();
+  if (usd === null || !tokens?.total) return null;
+  return <MessageCostBadgeRow label="Per 1K tokens">{formatters.money((usd / tokens.total) * 1000)}</MessageCostBadgeRow>;
+}
+
+/**
+ * Composed from its parts: the amount set in the foreground colour and the unit small, and details of the app's own
+ * arrangement — a title of its own, the price first, a row computed from the tokens, the total and the model.
+ */
+export const Composition: Story = {
+  render: (args, { globals }) => (
+    <MessageCostBadge
+      {...args}
+      locale={globals.locale as string | undefined}
+      details={
+        <>
+          <MessageCostBadgeTitle>What this reply cost</MessageCostBadgeTitle>
+          <MessageCostBadgeDetails>
+            <MessageCostBadgePrice className="text-credits-foreground" />
+            <PricePerThousandTokens />
+            <MessageCostBadgeTotalTokens />
+            <MessageCostBadgeModel />
+          </MessageCostBadgeDetails>
+        </>
+      }
+    >
+      {/* The space between the parts keeps the visible text "0.62 credits" inside the button's name. */}
+      <MessageCostBadgeAmount className="font-semibold text-credits-foreground" />{' '}
+      <MessageCostBadgeUnit className="text-[0.625rem] uppercase tracking-wide" />
+    </MessageCostBadge>
+  ),
+  play: async ({ canvas, step }) => {
+    const badge = canvas.getByRole('button', { name: 'Actual cost: 0.62 credits' });
+    await expect([...badge.children].map((element) => element.getAttribute('data-slot'))).toEqual(['message-cost-badge-value', 'message-cost-badge-unit']);
+    await step('focus opens the details in their own arrangement', async () => {
+      await userEvent.tab();
+      const tooltip = await within(document.body).findByRole('tooltip', {}, { timeout: 10_000 });
+      await expect(within(tooltip).getByText('What this reply cost')).toBeInTheDocument();
+      const terms = within(tooltip)
+        .getAllByRole('term')
+        .map((term) => term.textContent);
+      await expect(terms).toEqual(['Price', 'Per 1K tokens', 'Total tokens', 'Model']);
+    });
+  },
 };

@@ -194,6 +194,19 @@ describe('UsageBreakdownView', () => {
       expect(readItems()).toHaveLength(2);
     });
 
+    it('renders amounts beyond what a number holds exactly (it threw before): the nearest number, shares within 0..100', () => {
+      const items = [
+        { id: 'huge', label: 'Huge', credits: 1e12 },
+        { id: 'small', label: 'Small', credits: 5 },
+      ];
+      const summary = usageBreakdownRows(items, { total: '20000000000000.5' });
+      expect(summary.rows[0]).toMatchObject({ credits: 1e12, usd: 250_000_000, percent: 4.99 }); // shares round down
+      expect(summary.total).toBe(20_000_000_000_000.5);
+      const { container } = render(<UsageBreakdownView items={items} locale="en-US" />);
+      expect(readItems()[0]).toBe('Huge 1,000,000,000,000 credits 100%');
+      expect(container.textContent).not.toMatch(/NaN|Infinity|-\d/);
+    });
+
     it('sums exactly: a thousand tenths make 100, each share still within 0..100', () => {
       const tenths = Array.from({ length: 1000 }, (_, i) => ({ id: `t${i}`, credits: 0.1 }));
       const summary = usageBreakdownRows(tenths, { maxItems: 5 });

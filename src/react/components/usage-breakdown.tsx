@@ -15,13 +15,13 @@
  */
 import * as React from 'react';
 import type { VariantProps } from 'class-variance-authority';
-import type { CreditsConfig } from '../../core/config.js';
+import { DEFAULT_MONEY_CONFIG, type CreditsConfig } from '../../core/config.js';
 import type { CreditFormatters } from '../../core/format.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
 import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
-import { useCreditsFormat } from '../lib/credits-format.js';
+import { useCreditFormatters, useInheritedCreditsFormat } from '../lib/credits-format.js';
 import {
   AUTUMN_EVENT_LAG_MS,
   DEFAULT_USAGE_BREAKDOWN_LABELS,
@@ -116,18 +116,19 @@ export function UsageBreakdownView({
   children,
   ...props
 }: UsageBreakdownViewProps) {
-  const format = useCreditsFormat({ config, locale, currency });
-  const summary = React.useMemo(
-    () => usageBreakdownRows(items, { total, maxItems, config: format.config }),
-    [items, total, maxItems, format.config],
-  );
+  const formatters = useCreditFormatters({ config, locale, currency });
+  const inherited = useInheritedCreditsFormat();
+  // The rates for prices derived from credits: the config given, the provider's, else the default rate and precision
+  // (only the money fields: the breakdown never loads the default plans).
+  const rates = config ?? inherited?.config ?? DEFAULT_MONEY_CONFIG;
+  const summary = React.useMemo(() => usageBreakdownRows(items, { total, maxItems, config: rates }), [items, total, maxItems, rates]);
   const state = usageBreakdownState({ loading, error, rows: summary.rows.length });
   const context: UsageBreakdownContextValue = {
     state,
     rows: summary.rows,
     total: summary.total,
     showPrice,
-    formatters: format.formatters,
+    formatters,
     labels: withLabels(DEFAULT_USAGE_BREAKDOWN_LABELS, labelOverrides),
     titleId: React.useId(),
     onRetry,

@@ -4,7 +4,7 @@
  */
 import { cva } from 'class-variance-authority';
 import type { CreditsConfig } from '../../core/config.js';
-import { creditsToUnits, creditsToUsd, unitsToCredits } from '../../core/money.js';
+import { creditUnits, unitsToString, usdOf } from '../../core/decimal.js';
 import { displayAmount } from '../lib/amounts.js';
 
 /** How many items are shown before the rest is grouped as "Other". */
@@ -61,12 +61,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function unitsOf(value: unknown, decimals: number): bigint | null {
   const amount = displayAmount(value);
-  if (amount === null) return null;
-  try {
-    return creditsToUnits(amount, decimals);
-  } catch {
-    return null;
-  }
+  return amount === null ? null : creditUnits(amount, decimals);
+}
+
+/**
+ * Credits from exact units, for display: beyond what a number holds exactly (~9e9 credits at 6 places) the nearest
+ * number, never a throw — a chart of huge amounts still renders (it rounds to two places anyway).
+ */
+function unitsToCredits(units: bigint, decimals: number): number {
+  return Number(unitsToString(units, decimals));
 }
 
 function share(units: bigint, total: bigint): number {
@@ -76,11 +79,7 @@ function share(units: bigint, total: bigint): number {
 }
 
 function safeUsd(units: bigint, decimals: number, creditsPerUsd: number): number | null {
-  try {
-    return creditsToUsd(unitsToCredits(units, decimals), { creditsPerUsd, creditDecimals: decimals });
-  } catch {
-    return null;
-  }
+  return usdOf(unitsToString(units, decimals), creditsPerUsd);
 }
 
 /**

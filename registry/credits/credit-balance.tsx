@@ -15,9 +15,9 @@ import {
   createPartsContext,
   creditBalanceState,
   creditBalanceVariants,
-  creditsToUsd,
   DEFAULT_CREDIT_BALANCE_LABELS,
   normalizeCustomer,
+  tryCreditsToUsd,
   useCredits,
   useCreditsFormat,
   withLabels,
@@ -119,11 +119,7 @@ function finite(value: number): number {
 }
 
 function toMoney(credits: number, config: CreditsConfig): number | null {
-  try {
-    return creditsToUsd(credits, { creditsPerUsd: config.creditsPerUsd });
-  } catch {
-    return null;
-  }
+  return tryCreditsToUsd(credits, { creditsPerUsd: config.creditsPerUsd });
 }
 
 /** A meter's value rounded for assistive tech: one decimal place is all a listener can use. */

@@ -13,11 +13,13 @@ import {
   createPartsContext,
   creditEstimateVariants,
   DEFAULT_CREDIT_ESTIMATE_LABELS,
+  DEFAULT_MONEY_CONFIG,
   displayAmount,
   tryUsdToCredits,
   UNKNOWN_AFFORDABILITY,
+  useCreditFormatters,
   useCredits,
-  useCreditsFormat,
+  useInheritedCreditsFormat,
   withLabels,
   type Affordability,
   type CreditEstimateLabels,
@@ -113,7 +115,7 @@ export function CreditEstimateView({
   children,
   ...props
 }: CreditEstimateViewProps) {
-  const { formatters } = useCreditsFormat({ locale, currency });
+  const formatters = useCreditFormatters({ locale, currency });
   const result = viewAffordability(credits, remaining, canAfford, shortBy);
   const context: CreditEstimateContextValue = {
     ...result,
@@ -224,12 +226,11 @@ export type CreditEstimateProps = Omit<CreditEstimateViewProps, 'credits' | 'rem
  * cover the estimate (never while it is loading or failed; unlimited and overage plans always can pay).
  */
 export function CreditEstimate({ credits, usd, config, locale, currency, ...props }: CreditEstimateProps) {
-  const format = useCreditsFormat({ config, locale, currency });
+  const inherited = useInheritedCreditsFormat();
+  const rates = config ?? inherited?.config ?? DEFAULT_MONEY_CONFIG;
   const estimate =
     displayAmount(credits) ??
-    (usd === null || usd === undefined
-      ? null
-      : tryUsdToCredits(usd, { creditsPerUsd: format.config.creditsPerUsd, creditDecimals: format.config.creditDecimals }));
+    (usd === null || usd === undefined ? null : tryUsdToCredits(usd, { creditsPerUsd: rates.creditsPerUsd, creditDecimals: rates.creditDecimals }));
   const result = useCanAfford(estimate);
   return (
     <CreditEstimateView
@@ -237,8 +238,8 @@ export function CreditEstimate({ credits, usd, config, locale, currency, ...prop
       credits={estimate}
       canAfford={result.state === 'unknown' ? null : result.canAfford}
       shortBy={result.shortBy}
-      locale={format.locale}
-      currency={format.currency}
+      locale={locale}
+      currency={currency ?? inherited?.currency ?? config?.currency}
     />
   );
 }

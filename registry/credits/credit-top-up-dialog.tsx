@@ -17,8 +17,8 @@ import {
   creditTopUpDialogVariants,
   DEFAULT_CREDIT_TOP_UP_DIALOG_LABELS,
   useControllableState,
+  useCreditFormatters,
   useCredits,
-  useCreditsFormat,
   withLabels,
   type CreditFormatters,
   type CreditsConfig,
@@ -132,7 +132,7 @@ export function CreditTopUpDialogView({
   labels: labelOverrides,
   ...props
 }: CreditTopUpDialogViewProps) {
-  const { formatters } = useCreditsFormat({ config, locale, currency });
+  const formatters = useCreditFormatters({ config, locale, currency });
   // The status line describes the package being bought: its button reads "…, Processing…" or the error.
   const statusId = React.useId();
   const context: CreditTopUpDialogContextValue = {

@@ -15,8 +15,8 @@ import {
   lowCreditWarningLevel,
   lowCreditWarningVariants,
   useControllableState,
+  useCreditFormatters,
   useCredits,
-  useCreditsFormat,
   withLabels,
   type CreditFormatters,
   type CreditLevel,
@@ -94,7 +94,7 @@ export function LowCreditWarningView({
   children,
   ...props
 }: LowCreditWarningViewProps) {
-  const { formatters } = useCreditsFormat({ config, locale, currency });
+  const formatters = useCreditFormatters({ config, locale, currency });
   const labels = withLabels(DEFAULT_LOW_CREDIT_WARNING_LABELS, labelOverrides);
   const level = lowCreditWarningLevel(state);
   const [dismissed, setDismissed] = useControllableState({

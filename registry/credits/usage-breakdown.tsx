@@ -19,11 +19,13 @@ import {
   AUTUMN_EVENT_LAG_MS,
   buttonVariants,
   createPartsContext,
+  DEFAULT_MONEY_CONFIG,
   DEFAULT_USAGE_BREAKDOWN_LABELS,
   usageBreakdownRows,
   usageBreakdownState,
   usageBreakdownVariants,
-  useCreditsFormat,
+  useCreditFormatters,
+  useInheritedCreditsFormat,
   withLabels,
   withPendingUsage,
   type CreditFormatters,
@@ -116,18 +118,19 @@ export function UsageBreakdownView({
   children,
   ...props
 }: UsageBreakdownViewProps) {
-  const format = useCreditsFormat({ config, locale, currency });
-  const summary = React.useMemo(
-    () => usageBreakdownRows(items, { total, maxItems, config: format.config }),
-    [items, total, maxItems, format.config],
-  );
+  const formatters = useCreditFormatters({ config, locale, currency });
+  const inherited = useInheritedCreditsFormat();
+  // The rates for prices derived from credits: the config given, the provider's, else the default rate and precision
+  // (only the money fields: the breakdown never loads the default plans).
+  const rates = config ?? inherited?.config ?? DEFAULT_MONEY_CONFIG;
+  const summary = React.useMemo(() => usageBreakdownRows(items, { total, maxItems, config: rates }), [items, total, maxItems, rates]);
   const state = usageBreakdownState({ loading, error, rows: summary.rows.length });
   const context: UsageBreakdownContextValue = {
     state,
     rows: summary.rows,
     total: summary.total,
     showPrice,
-    formatters: format.formatters,
+    formatters,
     labels: withLabels(DEFAULT_USAGE_BREAKDOWN_LABELS, labelOverrides),
     titleId: React.useId(),
     onRetry,

@@ -239,7 +239,7 @@ try {
   const chatted = await check('a chat call settles; the balance drops by exactly the badge', async () => {
     const { before, after, badgeText } = await checkChatCharge(app, {
       send: page.getByRole('button', { name: 'Send a message' }),
-      badgeSelector: '[data-testid="chat-cost"] [data-slot="message-cost-badge-value"]',
+      badgeSelector: '[data-testid="chat-cost"] [data-slot="message-cost-badge"]',
       perMessage,
     });
     return `$${GATEWAY_COST} = ${perMessage} credits: stand-in ${before} → ${after}, badge "${badgeText}", sidebar "${oneLine(await sidebarAmount.innerText())}", server-fed "${oneLine(await serverAmount.innerText())}"`;

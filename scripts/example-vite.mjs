@@ -198,7 +198,7 @@ async function runApp(name, { installed, kit, startAutumnStandIn, chromium }) {
 
     // 2. A chat call: reserved and settled on the server; stand-in, badge and shown balance agree.
     const chatted = await check('a chat call settles; the balance drops by exactly the badge', async () => {
-      const { before, after, badgeText } = await checkChatCharge(app, { send: page.getByRole('button', { name: 'Send' }), badgeSelector: '[data-slot="message-cost-badge-value"]', perMessage });
+      const { before, after, badgeText } = await checkChatCharge(app, { send: page.getByRole('button', { name: 'Send' }), badgeSelector: '[data-slot="message-cost-badge"]', perMessage });
       return `$${GATEWAY_COST} = ${perMessage} credits: stand-in ${before} → ${after}, badge "${badgeText}", shown "${oneLine(await amount.innerText())}"`;
     });
 

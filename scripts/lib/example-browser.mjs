@@ -180,7 +180,8 @@ export async function checkChatCharge({ page, kit, credits, en, remaining, shows
   const dropped = kit.subtractCredits(before, after, credits.creditDecimals);
   const badge = page.locator(badgeSelector).last();
   await badge.waitFor({ timeout: 10_000 });
-  const badgeText = (await badge.innerText()).trim();
+  // The badge reads "0.62 credits" (its amount part alone, "0.62", when the selector points at a composed amount).
+  const badgeText = (await badge.innerText()).trim().replace(/\s+credits$/, '');
   if (dropped !== perMessage) fail(`the stand-in's balance dropped by ${dropped} (${before} → ${after}), the call cost ${perMessage}`);
   if (badgeText !== en.credits(dropped)) fail(`the badge reads "${badgeText}", the balance dropped by ${en.credits(dropped)}`);
   await showsBalance(after);

@@ -131,7 +131,7 @@ describe('MessageCostBadge', () => {
     it('prefixes "≈" on a dashed badge and titles the tooltip "Estimated cost"', async () => {
       const { container } = render(<MessageCostBadge credits={40} kind="estimate" />);
       expect(badge()).toHaveAttribute('data-state', 'estimate');
-      expect(badge()).toHaveTextContent('≈40 credits');
+      expect(badge()).toHaveTextContent('≈ 40 credits');
       expect(badge()).toHaveAccessibleName('Estimated cost: 40 credits');
       expect(badge().className).toContain('data-[state=estimate]:border-dashed');
       const { tooltip } = await focusBadge();

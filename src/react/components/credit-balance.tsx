@@ -391,14 +391,15 @@ export function CreditBalanceDetails({ className, ...props }: Omit<React.Compone
   if (state.overage > 0) parts.push(labels.overage(formatters.credits(state.overage)));
   if (state.nextResetAt !== null) parts.push(labels.resets(formatters.date(state.nextResetAt)));
   if (parts.length === 0) return null;
-  // One flex item per part, each with its "·" drawn in the gap before it: the first part of every line has its dot
-  // outside the clipped box, so a wrapped line never starts or ends with a separator.
+  // One flex item per part, each with its "·" centred in the 0.75 rem gap before it (an absolute box as wide as the
+  // gap, so no font's dot width moves the text): the first part of every line has its dot outside the clipped box,
+  // so a wrapped line never starts or ends with a separator.
   return (
     <p
       data-slot="credit-balance-details"
       className={cn(
         'flex flex-wrap gap-x-3 overflow-hidden text-xs text-credits-muted-foreground tabular-nums group-data-[size=compact]/credit-balance:hidden',
-        "*:before:-ms-2 *:before:me-1 *:before:content-['·']",
+        "*:relative *:before:absolute *:before:-start-3 *:before:w-3 *:before:text-center *:before:content-['·']",
         className,
       )}
       {...props}

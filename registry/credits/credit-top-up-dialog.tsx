@@ -188,7 +188,7 @@ export function CreditTopUpDialogContent({
   overlay = <CreditTopUpDialogOverlay />,
   ...props
 }: ContentProps & {
-  /** Replaces the overlay (e.g. `<CreditTopUpDialogOverlay className="backdrop-blur-sm" />`); null for none. */
+  /** Replaces the overlay (e.g. a `<CreditTopUpDialogOverlay className=… />` of your own); null for none. */
   overlay?: React.ReactNode;
 }) {
   const { status, busy } = useCreditTopUpDialogPart();

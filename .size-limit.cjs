@@ -44,7 +44,7 @@
  * CreditsProvider 5.40 → 5.07, the badge 3.08 → 2.90 (and 5.40 → 5.28 after the first hover), the autumn entry 5.42 →
  * 5.09: the parts were paid for by components that stopped loading the default plans and the throwing money API for
  * display (useCreditFormatters, tryCreditsToUsd, the non-throwing decimal core). The `import *` of the React entry grew
- * 17.97 → 20.18 KB (React + autumn 18.45 → 20.68, with dependencies 42 → 43.14) because it now exports ~75 parts,
+ * 17.97 → 20.18 KB (React + autumn 18.45 → 20.68; with dependencies now 43.14, over its old 42 KB guard) because it now exports ~75 parts,
  * their hooks and the registry's building blocks (the badge's detail parts alone +0.7 KB: they were only in the lazy
  * tooltip chunk): a figure no app pays, since an app imports what it renders. The per-component rows below guard what
  * apps pay.

@@ -7,7 +7,8 @@ export type CreditsErrorCode =
   | 'autumn_unavailable'
   | 'invalid_customer'
   | 'unknown_customer'
-  | 'billing_failed';
+  | 'billing_failed'
+  | 'invalid_billing_controls';
 
 /** Base class of every error the kit throws on purpose. Check `error.code`, not the message. */
 export class CreditsError extends Error {

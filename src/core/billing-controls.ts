@@ -52,6 +52,11 @@ export interface AutoTopUpSettings {
   readonly packId: string;
   /** How many top-ups per window at most; null for no limit. */
   readonly purchaseLimit: AutoTopUpPurchaseLimit | null;
+  /**
+   * Read only: the credits each top-up adds as Autumn has them, when they match none of the config's packs (then
+   * `packId` is ''). Never sent: the pack's credits are.
+   */
+  readonly credits?: number;
 }
 
 /**

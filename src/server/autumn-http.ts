@@ -53,6 +53,13 @@ export interface MeterAutumn {
   aggregate(body: { customer_id: string; feature_id: string; range?: string; group_by?: string; max_groups?: number }, options: CallOptions): Promise<AggregateAnswer>;
   /** Events carrying a property value, for reconciling a charge whose idempotency key has lapsed. */
   findEvents(body: { customer_id: string; feature_id: string; filter_by: Record<string, string> }, options: CallOptions): Promise<EventsPage>;
+  /**
+   * `customers.get`: the customer as Autumn sends it (snake_case). Optional (a client of your own may leave it out):
+   * the billing controls read with it, and the meter reads it to say which limit refused a reservation.
+   */
+  getCustomer?(body: { customer_id: string; expand?: string[] }, options: CallOptions): Promise<Record<string, unknown>>;
+  /** `customers.update` with `billing_controls`; answers the customer (snake_case). Optional, as `getCustomer`. */
+  updateCustomer?(body: { customer_id: string; billing_controls: Record<string, unknown> }, options: CallOptions): Promise<Record<string, unknown>>;
 }
 
 /** How a call failed. `kind` says what the meter may conclude about whether it took effect. */
@@ -175,6 +182,16 @@ export function autumnHttpClient(options: AutumnHttpClientOptions): MeterAutumn 
         })),
       };
     },
+    async getCustomer(body, call) {
+      const { status, json } = await post('customers.get', body, call);
+      if (typeof json.id !== 'string') throw new AutumnCallError('malformed', 'customers.get: the answer is not a customer', { statusCode: status });
+      return json;
+    },
+    async updateCustomer(body, call) {
+      const { status, json } = await post('customers.update', body, call);
+      if (typeof json.id !== 'string') throw new AutumnCallError('malformed', 'customers.update: the answer is not a customer', { statusCode: status });
+      return json;
+    },
     async findEvents(body, call) {
       const { status, json } = await post('events.list', { ...body, limit: 100 }, call);
       if (!Array.isArray(json.list)) throw new AutumnCallError('malformed', 'events.list: the answer has no list', { statusCode: status });
@@ -207,6 +224,11 @@ export interface AutumnSdkLike {
     list(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<{
       list: ReadonlyArray<{ id: string; value: number; properties?: Record<string, unknown> | undefined }>;
     }>;
+  };
+  /** `customers.get` / `customers.update` (autumn-js 1.x): for the billing controls and the refusal reason. */
+  customers?: {
+    get(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<unknown>;
+    update(params: Record<string, unknown>, options?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<unknown>;
   };
 }
 
@@ -256,6 +278,24 @@ function camel(body: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Whole objects between the wire's snake_case and the SDK's camelCase, for `billing_controls` and the customer:
+ * every key but those of a `properties` or `metadata` record (your event property names, e.g. `user_id`, travel as
+ * they are in both).
+ */
+function convertKeys(value: unknown, key: (name: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((item) => convertKeys(item, key));
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const name in value) {
+    const inner = value[name];
+    out[key(name)] = name === 'properties' || name === 'metadata' ? inner : convertKeys(inner, key);
+  }
+  return out;
+}
+const toCamel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+const toSnake = (name: string): string => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
 /** An autumn-js 1.x client as the meter's Autumn, with per-call headers and signal. */
 export function fromAutumnSdk(sdk: AutumnSdkLike): MeterAutumn {
   const options = (call: CallOptions) => ({
@@ -288,6 +328,20 @@ export function fromAutumnSdk(sdk: AutumnSdkLike): MeterAutumn {
       }),
     finalize: (body, call) => wrap('balances.finalize', async () => void (await sdk.balances.finalize(camel(body), options(call)))),
     aggregate: (body, call) => wrap('events.aggregate', () => sdk.events.aggregate(camel(body), options(call))),
+    getCustomer: (body, call) =>
+      wrap('customers.get', async () => {
+        if (!sdk.customers) throw new AutumnCallError('status', 'customers.get: this Autumn client has no customers.get', { statusCode: 501 });
+        const answer = convertKeys(await sdk.customers.get(convertKeys(body, toCamel) as Record<string, unknown>, options(call)), toSnake);
+        if (!isObject(answer) || typeof answer.id !== 'string') throw new AutumnCallError('malformed', 'customers.get: the answer is not a customer');
+        return answer;
+      }),
+    updateCustomer: (body, call) =>
+      wrap('customers.update', async () => {
+        if (!sdk.customers) throw new AutumnCallError('status', 'customers.update: this Autumn client has no customers.update', { statusCode: 501 });
+        const answer = convertKeys(await sdk.customers.update(convertKeys(body, toCamel) as Record<string, unknown>, options(call)), toSnake);
+        if (!isObject(answer) || typeof answer.id !== 'string') throw new AutumnCallError('malformed', 'customers.update: the answer is not a customer');
+        return answer;
+      }),
     findEvents: (body, call) =>
       wrap('events.list', async () => {
         const page = await sdk.events.list(camel({ ...body, limit: 100 }), options(call));

@@ -3,6 +3,7 @@ export * from './usage.js';
 export * from './pricing.js';
 export * from './retry.js';
 export * from './meter.js';
+export * from './billing-controls.js';
 export * from './outbox.js';
 export * from './autumn-http.js';
 export * from './adapters.js';

@@ -27,7 +27,10 @@ import {
   type CallOptions,
   type MeterAutumn,
 } from './autumn-http.js';
-import { BillingUnavailableError, InsufficientCreditsError, InvalidCustomerError, UnknownCustomerError } from './errors.js';
+import { MAX_MEMBER_ID_LENGTH, type CreditRefusalReason } from '../core/billing-controls.js';
+import { DEFAULT_MEMBER_PROPERTY, refusalReason } from './billing-controls.js';
+import { checkCustomerId, MAX_ID_LENGTH } from './customer-id.js';
+import { BillingUnavailableError, InsufficientCreditsError, UnknownCustomerError } from './errors.js';
 import { memoryOutbox, type OutboxEntry, type OutboxStore } from './outbox.js';
 import { DEFAULT_MODEL_PRICES, estimateCost, findModelPrice, priceTokens, type EstimateInput, type ModelPriceTable } from './pricing.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
@@ -108,6 +111,11 @@ export interface CreditMeterOptions {
   readonly now?: () => number;
   /** Id generator for reservations without an explicit id. */
   readonly createId?: () => string;
+  /**
+   * The event property that carries `member` (a reservation's and a charge's): what a member's usage cap filters on
+   * (`createBillingControls` sets caps on the same property). Default `user_id`.
+   */
+  readonly memberProperty?: string;
 }
 
 export interface ReserveInput extends Partial<EstimateInput> {
@@ -117,6 +125,11 @@ export interface ReserveInput extends Partial<EstimateInput> {
   readonly credits?: number;
   /** Event properties, e.g. `{ thread_id }` for usage per thread. */
   readonly properties?: Properties;
+  /**
+   * The member making the call, FROM YOUR SERVER-SIDE AUTH (your user id): sent as the `memberProperty` event
+   * property (`user_id`) with the reservation and the charge, so their usage cap applies and their usage is counted.
+   */
+  readonly member?: string;
   /** Idempotency key (e.g. your generation or message id). Default: a random id. */
   readonly id?: string;
 }
@@ -130,6 +143,8 @@ export interface ChargeInput {
   /** Explicit cost in USD (decimal string), instead of usage/metadata. */
   readonly usd?: string | number;
   readonly properties?: Properties;
+  /** The member the call was for (see `ReserveInput.member`): counted toward their usage cap. */
+  readonly member?: string;
   /** Idempotency key: the same id is charged once. */
   readonly id?: string;
 }
@@ -201,8 +216,6 @@ const KEY_TRUST_MS = 23 * 60 * 60 * 1000;
 const LEASE_MS = 60_000;
 /** Autumn's largest `max_groups` for `events.aggregate`. */
 const MAX_THREAD_GROUPS = 250;
-/** Autumn refuses lock ids over 256 characters; a reserve id leaves room for the attempt suffix. */
-const MAX_ID_LENGTH = 200;
 /**
  * A charge of this many credits or more ($250,000 at 4,000/$) is not sent without a human: it goes to the outbox.
  * Below it, amounts also stay within the 15 digits a JSON number carries exactly.
@@ -241,17 +254,6 @@ function isSendableKey(id: string): boolean {
   return /^[^\x00-\x1f\x7f]+$/.test(id) && !/[^\x00-\xff]/.test(id) && id.trim() === id;
 }
 
-/** The customer id a call may carry: the org from server-side auth, in Autumn's own id alphabet. */
-function checkCustomerId(customerId: unknown, where: string): string {
-  if (typeof customerId !== 'string' || customerId.trim() === '') {
-    throw new InvalidCustomerError(`${where} needs the customerId of the org from your server-side auth`);
-  }
-  if (customerId.length > MAX_ID_LENGTH || !/^[a-zA-Z0-9_:-]+$/.test(customerId)) {
-    throw new InvalidCustomerError(`"${customerId.slice(0, 40)}${customerId.length > 40 ? '…' : ''}" is not an Autumn customer id (letters, digits, _ : - and at most ${MAX_ID_LENGTH} characters)`);
-  }
-  return customerId;
-}
-
 export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   const config = options.config ?? defaultCreditsConfig;
   const featureId = config.featureId;
@@ -265,6 +267,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   const now = options.now ?? Date.now;
   const createId = options.createId ?? randomId;
   const outbox = options.outbox ?? memoryOutbox(now);
+  const memberProperty = options.memberProperty ?? DEFAULT_MEMBER_PROPERTY;
   const replayer = `replayer_${globalThis.crypto.randomUUID()}`;
   const autumn: MeterAutumn = options.autumn
     ? isMeterAutumn(options.autumn)
@@ -530,7 +533,13 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
 
   /** A charge without a reservation (see `meter.charge`). Never throws. */
   async function chargeWithoutReserve(input: ChargeInput, id: string): Promise<MessageCostRecord> {
-    const properties: Properties = input.properties ?? {};
+    let properties: Properties;
+    try {
+      properties = withMember(input.properties, input.member, 'charge()');
+    } catch {
+      // charge() never throws: a member id that cannot be sent is left out, the call is charged to the org.
+      properties = input.properties ?? {};
+    }
     let model = input.model ?? null;
     let units = 0n;
     let source: PriceSource | null = null;
@@ -571,6 +580,35 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     return record({ id, customerId: String(input.customerId ?? ''), model, units, source: source ?? 'estimate', estimatedCredits: null, usage, steps: input.steps?.length ?? 1, billed, properties });
   }
 
+  /** The call's properties with the member's id under `memberProperty` (a member given twice must agree). */
+  function withMember(properties: Properties | undefined, member: unknown, where: string): Properties {
+    if (member === undefined) return properties ?? {};
+    if (typeof member !== 'string' || member.trim() === '' || member.length > MAX_MEMBER_ID_LENGTH) {
+      throw new CreditsError('invalid_amount', `${where}: member must be your user id (1 to ${MAX_MEMBER_ID_LENGTH} characters), got ${typeof member === 'string' ? JSON.stringify(member.slice(0, 40)) : typeof member}`);
+    }
+    const given = properties?.[memberProperty];
+    if (given !== undefined && given !== null && String(given) !== member) {
+      throw new CreditsError('invalid_amount', `${where}: member "${member}" and properties.${memberProperty} "${String(given)}" disagree`);
+    }
+    return { ...properties, [memberProperty]: member };
+  }
+
+  /**
+   * Which limit refused a reservation. Autumn's check answers only `allowed: false`, so the customer is read (one
+   * `customers.get`, within the deadline, no retries) and Autumn's own order applied (see `refusalReason`). Null when
+   * it cannot be read: the error then names the balance, as before.
+   */
+  async function whichLimit(customerId: string, needed: number, properties: Properties): Promise<CreditRefusalReason | null> {
+    const getCustomer = autumn.getCustomer;
+    if (typeof getCustomer !== 'function') return null;
+    try {
+      const customer = await call((callOptions) => getCustomer.call(autumn, { customer_id: customerId }, callOptions));
+      return refusalReason(customer, { featureId, needed, properties, memberProperty, creditDecimals: places });
+    } catch {
+      return null;
+    }
+  }
+
   /** Charges by explicit id are remembered so a retried `charge({ id })` in this process returns the same record. */
   const recentCharges = new Map<string, Promise<MessageCostRecord>>();
   const RECENT_CHARGE_IDS = 10_000;
@@ -604,7 +642,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH || !isSendableKey(id)) {
         throw new CreditsError('invalid_amount', `reservation id must be 1 to ${MAX_ID_LENGTH} characters, without control characters, blanks at either end or characters beyond Latin-1 (it is sent as an Idempotency-Key header)`);
       }
-      const properties: Properties = input.properties ?? {};
+      const properties = withMember(input.properties, input.member, 'reserve()');
       const model = input.model ?? null;
       const expiresAt = now() + ttl;
 
@@ -614,7 +652,10 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
         if (!held.answer.allowed) {
           void releaseLocks(held.tried);
           const remaining = held.answer.remaining;
-          throw new InsufficientCreditsError({ featureId, needed: toCredits(units), available: remaining === null ? null : Math.max(0, remaining) });
+          const available = remaining === null ? null : Math.max(0, remaining);
+          const needed = toCredits(units);
+          const reason = await whichLimit(customerId, needed, properties);
+          throw new InsufficientCreditsError({ featureId, needed, available, ...(reason ? { reason } : {}) });
         }
         locks = held.tried;
       }

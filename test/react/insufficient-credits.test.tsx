@@ -25,7 +25,7 @@ describe('parseInsufficientCredits', () => {
     ['an API call error with responseBody', Object.assign(new Error('Payment Required'), { statusCode: 402, responseBody: JSON.stringify(body) })],
     ['an error with the body as cause', new Error('failed', { cause: body })],
   ])('reads %s', (_name, input) => {
-    expect(parseInsufficientCredits(input)).toEqual({ needed: 1200, available: 300, featureId: 'ai_credits' });
+    expect(parseInsufficientCredits(input)).toEqual({ needed: 1200, available: 300, featureId: 'ai_credits', reason: { limit: 'balance', memberId: null, cap: null, interval: null, remaining: 300 } });
     expect(isInsufficientCreditsError(input)).toBe(true);
   });
 
@@ -45,14 +45,47 @@ describe('parseInsufficientCredits', () => {
       needed: null,
       available: null,
       featureId: null,
+      reason: { limit: 'balance', memberId: null, cap: null, interval: null, remaining: null },
     });
   });
 
   it('reads a 402 Response without consuming it', async () => {
     const response = new Response(JSON.stringify(body), { status: 402, headers: { 'content-type': 'application/json' } });
-    expect(await readInsufficientCredits(response)).toEqual({ needed: 1200, available: 300, featureId: 'ai_credits' });
+    expect(await readInsufficientCredits(response)).toEqual({ needed: 1200, available: 300, featureId: 'ai_credits', reason: { limit: 'balance', memberId: null, cap: null, interval: null, remaining: 300 } });
     expect(response.bodyUsed).toBe(false);
     expect(await readInsufficientCredits(new Response('{}', { status: 500 }))).toBeNull();
+  });
+});
+
+describe('parseInsufficientCredits, given the limit that refused (issue 17)', () => {
+  it('reads a member cap with its cap, interval and what is left', () => {
+    const capped = new InsufficientCreditsError({
+      featureId: 'ai_credits',
+      needed: 40,
+      available: 9000,
+      reason: { limit: 'member_cap', memberId: 'user_ann', cap: 500, interval: 'day', remaining: 12.5 },
+    });
+    expect(parseInsufficientCredits(JSON.stringify(capped.toJSON()))).toEqual({
+      needed: 40,
+      available: 9000,
+      featureId: 'ai_credits',
+      reason: { limit: 'member_cap', memberId: 'user_ann', cap: 500, interval: 'day', remaining: 12.5 },
+    });
+  });
+
+  it('reads a body from a server before issue 17 (no reason) as the balance', () => {
+    expect(parseInsufficientCredits({ error: { code: 'insufficient_credits', needed: 5, available: 1 } })?.reason).toEqual({ limit: 'balance', memberId: null, cap: null, interval: null, remaining: 1 });
+  });
+
+  it('turns an unknown limit into the balance and unreadable figures into null', () => {
+    expect(parseInsufficientCredits({ error: { code: 'insufficient_credits', needed: 5, available: 1, reason: { limit: 'moon', cap: 3 } } })?.reason.limit).toBe('balance');
+    expect(parseInsufficientCredits({ error: { code: 'insufficient_credits', needed: 5, available: 1, reason: { limit: 'spend_limit', cap: 'x', remaining: -1, interval: 'fortnight', memberId: 7 } } })?.reason).toEqual({
+      limit: 'spend_limit',
+      memberId: null,
+      cap: null,
+      interval: null,
+      remaining: null,
+    });
   });
 });
 

@@ -5,6 +5,7 @@
  * `responseBody`/`body`/`data`/`cause`. Pure and React-free; only the wire shape is repeated here, so the React entry
  * never loads server code.
  */
+import type { CreditLimitKind, CreditRefusalReason, UsageCapInterval } from '../../core/billing-controls.js';
 import { displayAmount } from './amounts.js';
 
 /** The wire shape the server sends with status 402 (`InsufficientCreditsError#toJSON()`). */
@@ -15,6 +16,8 @@ export interface InsufficientCreditsBody {
     readonly needed: number;
     readonly available: number | null;
     readonly message?: string;
+    /** Which limit refused the call (issue 17); older servers leave it out. */
+    readonly reason?: CreditRefusalReason;
   };
 }
 
@@ -25,11 +28,20 @@ export interface InsufficientCredits {
   /** Credits the customer has (null if the server did not say). */
   readonly available: number | null;
   readonly featureId: string | null;
+  /**
+   * Which limit refused it: `balance` (the org's credits), `spend_limit` (the org's overage limit), `member_cap`
+   * (the member's own cap: `memberId`, `cap` per `interval`, `remaining`) or `usage_cap` (an org-wide cap). A body
+   * without a reason (a server before issue 17) reads as `balance`.
+   */
+  readonly reason: CreditRefusalReason;
 }
 
 /** HTTP status of the refusal. */
 export const INSUFFICIENT_CREDITS_STATUS = 402;
 const CODE = 'insufficient_credits';
+const LIMITS: readonly CreditLimitKind[] = ['balance', 'spend_limit', 'member_cap', 'usage_cap'];
+/** Written out rather than imported, so the prompt does not load the billing controls' validation. */
+const INTERVALS: readonly UsageCapInterval[] = ['day', 'week', 'month', 'year'];
 /** How deep `cause`/`error`/`body` chains are followed. */
 const MAX_DEPTH = 4;
 
@@ -55,10 +67,24 @@ function read(value: unknown, depth: number): InsufficientCredits | null {
   }
   if (!isObject(value)) return null;
   if (value.code === CODE) {
+    const available = value.available === null || value.available === undefined ? null : displayAmount(value.available);
+    const reason = isObject(value.reason) ? value.reason : {};
+    const amount = (key: string) => (reason[key] === null || reason[key] === undefined ? null : displayAmount(reason[key]));
+    const limit = LIMITS.includes(reason.limit as CreditLimitKind) ? (reason.limit as CreditLimitKind) : 'balance';
     return {
       needed: displayAmount(value.needed),
-      available: value.available === null || value.available === undefined ? null : displayAmount(value.available),
+      available,
       featureId: typeof value.featureId === 'string' ? value.featureId : null,
+      reason:
+        limit === 'balance'
+          ? { limit, memberId: null, cap: null, interval: null, remaining: available }
+          : {
+              limit,
+              memberId: typeof reason.memberId === 'string' ? reason.memberId : null,
+              cap: amount('cap'),
+              interval: INTERVALS.includes(reason.interval as UsageCapInterval) ? (reason.interval as UsageCapInterval) : null,
+              remaining: amount('remaining'),
+            },
     };
   }
   for (const key of ['error', 'body', 'responseBody', 'data', 'cause'] as const) {

@@ -48,6 +48,7 @@ export {
 } from './react/components/message-cost-badge-details.js';
 export * from './react/components/credit-estimate.js';
 export * from './react/components/usage-breakdown.js';
+export * from './react/components/usage-chart.js';
 
 // Directive-free: callable from a Server Component or a Route Handler (issue 13).
 export { IDLE_TOP_UP_STATE } from './react/shared/top-up.js';
@@ -108,6 +109,33 @@ export {
   type UsageBreakdownSummary,
 } from './react/shared/usage-breakdown.js'
 ;
+export {
+  DEFAULT_USAGE_CHART_LABELS,
+  USAGE_CHART_GROUPS,
+  USAGE_CHART_PALETTE_SIZE,
+  USAGE_CHART_RANGES,
+  defaultUsageChartBin,
+  usageChartDays,
+  usageChartSeries,
+  usageChartState,
+  usageChartTicks,
+  usageChartVariants,
+  type UsageChartAggregate,
+  type UsageChartAggregateBin,
+  type UsageChartBin,
+  type UsageChartBucket,
+  type UsageChartData,
+  type UsageChartGroupBy,
+  type UsageChartLabels,
+  type UsageChartModel,
+  type UsageChartOptions,
+  type UsageChartPurchase,
+  type UsageChartPurchaseKind,
+  type UsageChartPurchaseMark,
+  type UsageChartRange,
+  type UsageChartSeriesItem,
+  type UsageChartState,
+} from './react/shared/usage-chart.js';
 export {
   messageCostState,
   resolveMessageCost,

@@ -36,6 +36,7 @@ import {
   type UsageCapInterval,
 } from '../core/billing-controls.js';
 import { normalizeCustomer } from '../core/customer.js';
+import { CreditsError } from '../core/errors.js';
 import { creditUnits, roundCredits, unitsToNumber, usdUnits } from '../core/decimal.js';
 import { AutumnCallError, autumnHttpClient, fromAutumnSdk, isTransient, type AutumnSdkLike, type CallOptions, type MeterAutumn } from './autumn-http.js';
 import { checkCustomerId } from './customer-id.js';
@@ -289,16 +290,26 @@ export function createBillingControls(options: BillingControlsClientOptions): Bi
       });
   const mapping: BillingControlsMapping = { config, memberProperty };
 
+  /** One call with a deadline, whatever the client does with the signal; transient failures retried when asked. */
   async function call<T>(what: string, customerId: string, run: (call: CallOptions) => Promise<T>, retries: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new AutumnCallError('network', `no answer from Autumn within ${timeoutMs} ms`));
+        }, timeoutMs);
+      });
+      const attempted = run({ signal: controller.signal });
+      attempted.catch(() => {});
       try {
-        return await run({ signal: controller.signal });
+        return await Promise.race([attempted, deadline]);
       } catch (error) {
         if (error instanceof AutumnCallError && error.code === 'customer_not_found') throw new UnknownCustomerError(customerId, { cause: error });
-        if (error instanceof AutumnCallError && !isTransient(error)) throw new BillingUnavailableError(`${what}: Autumn refused it (${error.message})`, { cause: error });
-        if (!retries || attempt >= retry.attempts) throw new BillingUnavailableError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        const detail = error instanceof Error ? error.message : String(error);
+        if (error instanceof AutumnCallError && !isTransient(error)) throw new CreditsError('billing_failed', `${what}: Autumn refused it (${detail})`, { cause: error });
+        if (!retries || attempt >= retry.attempts) throw new BillingUnavailableError(`${what}: ${detail}`, { cause: error });
         await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
       } finally {
         clearTimeout(timer);

@@ -11,6 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BillingControlsError,
+  BillingUnavailableError,
   InsufficientCreditsError,
   InvalidCustomerError,
   UnknownCustomerError,
@@ -189,6 +190,14 @@ describe('createBillingControls', () => {
       await expect(controls.get({ customerId: '' })).rejects.toBeInstanceOf(InvalidCustomerError);
       await expect(controls.set({ customerId: 'org acme; drop', controls: {} })).rejects.toBeInstanceOf(InvalidCustomerError);
       expect(autumn.requests).toEqual([]);
+    });
+
+    it('gives up at the deadline on a hung Autumn, and says when Autumn refuses the update', async () => {
+      const hung = createBillingControls({ secretKey: 'am_sk_test', fetch: (() => new Promise<Response>(() => {})) as typeof fetch, timeoutMs: 20, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+      await expect(hung.get({ customerId: ORG })).rejects.toBeInstanceOf(BillingUnavailableError);
+      const autumn = fakeAutumn({ 'customers.get': () => ({ body: stored }), 'customers.update': () => ({ status: 400, body: { code: 'invalid_inputs', message: 'bad' } }) });
+      const controls = createBillingControls({ secretKey: 'am_sk_test', fetch: autumn.fetch });
+      await expect(controls.set({ customerId: ORG, controls: { alerts: [] } })).rejects.toMatchObject({ code: 'billing_failed' });
     });
 
     it('says when Autumn has no such customer', async () => {

@@ -123,7 +123,7 @@ export function fromAutumnBillingControls(wire: unknown, mapping: BillingControl
             }
           : null,
       ...(pack ? {} : { credits: quantity }),
-    } as AutoTopUpSettings;
+    };
   }
 
   let spendLimit: SpendLimitSettings | null = null;

@@ -254,13 +254,20 @@ describe('usageChartSeries', () => {
 });
 
 describe('usageChartTicks', () => {
-  it('rounds the top up to 1, 2, 2.5 or 5 times a power of ten', () => {
-    expect(usageChartTicks(200.25)).toEqual([0, 125, 250]);
-    expect(usageChartTicks(7)).toEqual([0, 5, 10]);
-    expect(usageChartTicks(0.003)).toEqual([0, 0.0025, 0.005]);
-    expect(usageChartTicks(1000)).toEqual([0, 500, 1000]);
-    expect(usageChartTicks(0)).toEqual([0, 0.5, 1]);
-    expect(usageChartTicks(Number.NaN)).toEqual([0, 0.5, 1]);
+  it('steps by the smallest round step (1, 2, 2.5 or 5 times a power of ten) that reaches the top in at most 4', () => {
+    expect(usageChartTicks(200.25)).toEqual([0, 100, 200, 300]);
+    expect(usageChartTicks(2700)).toEqual([0, 1000, 2000, 3000]);
+    expect(usageChartTicks(7)).toEqual([0, 2, 4, 6, 8]);
+    expect(usageChartTicks(1000)).toEqual([0, 250, 500, 750, 1000]);
+    expect(usageChartTicks(0.1)).toEqual([0, 0.025, 0.05, 0.075, 0.1]);
+    expect(usageChartTicks(5e15)).toEqual([0, 2e15, 4e15, 6e15]);
+  });
+
+  it('draws 0 to 1 when there is nothing to scale', () => {
+    expect(usageChartTicks(0)).toEqual([0, 1]);
+    expect(usageChartTicks(-5)).toEqual([0, 1]);
+    expect(usageChartTicks(Number.NaN)).toEqual([0, 1]);
+    expect(usageChartTicks(Infinity)).toEqual([0, 1]);
   });
 });
 
@@ -516,7 +523,7 @@ describe('UsageChartView', () => {
       );
       expect([...root().children].map((child) => child.getAttribute('data-slot'))).toEqual(['usage-chart-legend', 'usage-chart-plot', 'usage-chart-header', 'usage-chart-total']);
       expect(screen.getByRole('list')).toHaveClass('justify-end');
-      expect(screen.getByRole('group', { name: 'Usage' }).getAttribute('height')).toBe(String(12 + 80 + 18));
+      expect(screen.getByRole('group', { name: 'Usage' }).getAttribute('height')).toBe(String(8 + 80 + 18));
       expect(screen.queryByRole('group', { name: 'Group by' })).toBeNull();
       await expectNoAxeViolations(container);
     });

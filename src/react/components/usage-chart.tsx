@@ -50,8 +50,8 @@ import {
 
 /** Height of the bars' area, px. */
 const PLOT_HEIGHT = 160;
-/** Room above the bars for the top tick's label, px. */
-const PLOT_TOP = 12;
+/** Room above the bars for half the top tick's label, px. */
+const PLOT_TOP = 8;
 /** The lane under the bars where purchases are marked, px. */
 const PURCHASE_LANE = 18;
 /** A bar's share of its column's width. */
@@ -414,7 +414,7 @@ export function UsageChartEmpty({ className, children, ...props }: React.Compone
  * reaches the latest one, ←/→ move, Home/End jump; its name says what the tooltip shows.
  */
 export function UsageChartPlot({ className, height = PLOT_HEIGHT, ...props }: Omit<React.ComponentProps<'div'>, 'children'> & { height?: number }) {
-  const { state, view, model, formatters, labels, titleId, bucketLabel, seriesLabel, purchaseLabel, describe } = useUsageChartPart();
+  const { state, view, model, formatters, titleId, bucketLabel, describe } = useUsageChartPart();
   const [current, setCurrent] = React.useState<number | null>(null);
   const [focused, setFocused] = React.useState<number | null>(null);
   const [hovered, setHovered] = React.useState<number | null>(null);
@@ -437,120 +437,132 @@ export function UsageChartPlot({ className, height = PLOT_HEIGHT, ...props }: Om
   };
   const keys: Record<string, number> = { ArrowLeft: roving - 1, ArrowRight: roving + 1, Home: 0, End: count - 1 };
 
+  const full = PLOT_TOP + height + PURCHASE_LANE;
+  // The tooltip sits beside the bar, never over it: to its right in the left half, to its left in the right half.
+  const beside = shown === null ? undefined : shown < count / 2 ? { left: `calc(${(shown + 1) * column}% + 4px)` } : { right: `calc(${(count - shown) * column}% + 4px)` };
+
   return (
-    <div data-slot="usage-chart-plot" className={cn('relative flex flex-col gap-1', className)} {...props}>
-      <svg
-        role="group"
-        aria-labelledby={titleId}
-        width="100%"
-        height={PLOT_TOP + height + PURCHASE_LANE}
-        className="block overflow-visible"
-        onPointerLeave={() => setHovered(null)}
-        onKeyDown={(event) => {
-          const next = keys[event.key];
-          if (next === undefined) return;
-          event.preventDefault();
-          move(next);
-        }}
-      >
-        <g aria-hidden="true" className="text-[10px]">
+    <div data-slot="usage-chart-plot" className={cn('flex flex-col gap-1', className)} {...props}>
+      <div className="flex">
+        {/* The ticks' labels, in a gutter of their own so they never cross a bar. */}
+        <div aria-hidden="true" className="relative w-9 shrink-0 text-[10px] leading-none text-credits-muted-foreground tabular-nums" style={{ height: full }}>
           {ticks.map((tick) => (
-            <g key={tick}>
-              <line x1="0" x2="100%" y1={y(tick)} y2={y(tick)} className="stroke-credits-border" />
-              {tick > 0 ? (
-                <text x="0" y={y(tick) - 3} className="fill-credits-muted-foreground tabular-nums">
-                  {formatters.creditsCompact(tick)}
-                </text>
-              ) : null}
-            </g>
+            <span key={tick} className="absolute end-1.5 -translate-y-1/2" style={{ top: y(tick) }}>
+              {formatters.creditsCompact(tick)}
+            </span>
           ))}
-        </g>
-        {model.buckets.map((bucket, index) => {
-          let stacked = 0;
-          const x = `${(index + (1 - BAR_WIDTH) / 2) * column}%`;
-          return (
-            <g
-              key={bucket.key}
-              ref={(element) => {
-                points.current[index] = element;
-              }}
-              role="img"
-              aria-label={describe(bucket)}
-              tabIndex={index === roving ? 0 : -1}
-              data-slot="usage-chart-point"
-              data-active={index === shown ? '' : undefined}
-              className="outline-none"
-              onFocus={() => {
-                setCurrent(index);
-                setFocused(index);
-              }}
-              onBlur={() => setFocused(null)}
-              onPointerEnter={() => setHovered(index)}
-            >
-              <rect x={`${index * column}%`} y="0" width={`${column}%`} height={PLOT_TOP + height + PURCHASE_LANE} fill="transparent" className={index === shown ? 'fill-credits-foreground/5' : undefined} />
-              {focused === index ? (
-                <rect x={`${index * column}%`} y="1" width={`${column}%`} height={PLOT_TOP + height + PURCHASE_LANE - 2} rx="2" fill="none" strokeWidth="2" className="stroke-credits-ring" />
-              ) : null}
-              {model.series.map((series, position) => {
-                const value = bucket.values[position]!;
-                if (!(value > 0)) return null;
-                const bottom = y(stacked);
-                stacked += value;
-                // At least a pixel, so a small day never looks like none.
-                const upper = Math.min(bottom - 1, y(stacked));
-                return <rect key={series.key} data-slot="usage-chart-segment" data-series={series.key} x={x} y={upper} width={`${column * BAR_WIDTH}%`} height={bottom - upper} style={seriesFill(series)} />;
-              })}
-              {bucket.purchases.length > 0 ? (
-                <>
-                  <line x1={center(index)} x2={center(index)} y1={PLOT_TOP} y2={PLOT_TOP + height} strokeDasharray="2 3" className="stroke-credits-muted-foreground" />
-                  {[...new Set(bucket.purchases.map((purchase) => purchase.kind))].map((kind, at, kinds) => (
-                    <svg key={kind} x={center(index)} y={PLOT_TOP + height + PURCHASE_LANE / 2 + 1} overflow="visible">
-                      <path data-slot="usage-chart-purchase" data-kind={kind} d={PURCHASE_SHAPES[kind]} transform={`translate(${(at - (kinds.length - 1) / 2) * 11} 0)`} className="fill-credits-foreground" />
-                    </svg>
-                  ))}
-                </>
-              ) : null}
+        </div>
+        <div className="relative min-w-0 flex-1">
+          <svg
+            role="group"
+            aria-labelledby={titleId}
+            width="100%"
+            height={full}
+            className="block overflow-visible"
+            onPointerLeave={() => setHovered(null)}
+            onKeyDown={(event) => {
+              const next = keys[event.key];
+              if (next === undefined) return;
+              event.preventDefault();
+              move(next);
+            }}
+          >
+            <g aria-hidden="true">
+              {ticks.map((tick) => (
+                <line key={tick} x1="0" x2="100%" y1={y(tick)} y2={y(tick)} className="stroke-credits-border" />
+              ))}
             </g>
-          );
-        })}
-      </svg>
-      <div aria-hidden="true" className="flex justify-between text-xs text-credits-muted-foreground">
+            {model.buckets.map((bucket, index) => {
+              let stacked = 0;
+              const x = `${(index + (1 - BAR_WIDTH) / 2) * column}%`;
+              return (
+                <g
+                  key={bucket.key}
+                  ref={(element) => {
+                    points.current[index] = element;
+                  }}
+                  role="img"
+                  aria-label={describe(bucket)}
+                  tabIndex={index === roving ? 0 : -1}
+                  data-slot="usage-chart-point"
+                  data-active={index === shown ? '' : undefined}
+                  className="outline-none"
+                  onFocus={() => {
+                    setCurrent(index);
+                    setFocused(index);
+                  }}
+                  onBlur={() => setFocused(null)}
+                  onPointerEnter={() => setHovered(index)}
+                >
+                  <rect x={`${index * column}%`} y="0" width={`${column}%`} height={full} fill="transparent" className={index === shown ? 'fill-credits-foreground/5' : undefined} />
+                  {focused === index ? (
+                    <rect x={`${index * column}%`} y="1" width={`${column}%`} height={full - 2} rx="2" fill="none" strokeWidth="2" className="stroke-credits-ring" />
+                  ) : null}
+                  {model.series.map((series, position) => {
+                    const value = bucket.values[position]!;
+                    if (!(value > 0)) return null;
+                    const bottom = y(stacked);
+                    stacked += value;
+                    // At least a pixel, so a small day never looks like none.
+                    const upper = Math.min(bottom - 1, y(stacked));
+                    return <rect key={series.key} data-slot="usage-chart-segment" data-series={series.key} x={x} y={upper} width={`${column * BAR_WIDTH}%`} height={bottom - upper} style={seriesFill(series)} />;
+                  })}
+                  {bucket.purchases.length > 0 ? (
+                    <>
+                      <line x1={center(index)} x2={center(index)} y1={PLOT_TOP} y2={PLOT_TOP + height} strokeDasharray="2 3" className="stroke-credits-muted-foreground" />
+                      {[...new Set(bucket.purchases.map((purchase) => purchase.kind))].map((kind, at, kinds) => (
+                        <svg key={kind} x={center(index)} y={PLOT_TOP + height + PURCHASE_LANE / 2 + 1} overflow="visible">
+                          <path data-slot="usage-chart-purchase" data-kind={kind} d={PURCHASE_SHAPES[kind]} transform={`translate(${(at - (kinds.length - 1) / 2) * 11} 0)`} className="fill-credits-foreground" />
+                        </svg>
+                      ))}
+                    </>
+                  ) : null}
+                </g>
+              );
+            })}
+          </svg>
+          {active ? <PlotTooltip bucket={active} style={beside} /> : null}
+        </div>
+      </div>
+      <div aria-hidden="true" className="ms-9 flex justify-between text-xs text-credits-muted-foreground">
         <span>{bucketLabel(model.buckets[0]!)}</span>
         {count % 2 === 1 && count > 2 ? <span>{bucketLabel(model.buckets[(count - 1) / 2]!)}</span> : null}
         <span>{bucketLabel(model.buckets[count - 1]!)}</span>
       </div>
-      {active ? (
-        <div
-          aria-hidden="true"
-          data-slot="usage-chart-tooltip"
-          className={cn(
-            'pointer-events-none absolute top-0 z-10 flex min-w-32 flex-col gap-0.5 rounded-md border border-credits-border bg-credits-popover px-2 py-1.5 text-xs text-credits-popover-foreground shadow-md',
-            shown! < count / 3 ? '' : shown! < (count * 2) / 3 ? '-translate-x-1/2' : '-translate-x-full',
-          )}
-          style={{ left: center(shown!) }}
-        >
-          <span className="font-medium">{bucketLabel(active)}</span>
-          {model.series.map((series, position) =>
-            active.values[position]! > 0 ? (
-              <span key={series.key} className="flex items-center gap-1.5">
-                <span className="size-2 rounded-sm" style={seriesFill(series)} />
-                <span className="flex-1 truncate">{seriesLabel(series)}</span>
-                <span className="tabular-nums">{formatters.credits(active.values[position]!)}</span>
-              </span>
-            ) : null,
-          )}
-          <span className="flex justify-between gap-3 tabular-nums">
-            <span>{labels.total}</span>
-            <span>{`${formatters.credits(active.total)} ${labels.unit}`}</span>
+    </div>
+  );
+}
+
+/** The hovered or focused bar's figures, beside it: decoration (`aria-hidden`), the bar's name says the same. */
+function PlotTooltip({ bucket, style }: { bucket: UsageChartBucket; style: React.CSSProperties | undefined }) {
+  const { model, formatters, labels, bucketLabel, seriesLabel, purchaseLabel } = useUsageChartPart();
+  return (
+    <div
+      aria-hidden="true"
+      data-slot="usage-chart-tooltip"
+      className="pointer-events-none absolute top-0 z-10 flex min-w-32 flex-col gap-0.5 rounded-md border border-credits-border bg-credits-popover px-2 py-1.5 text-xs text-credits-popover-foreground shadow-md"
+      style={style}
+    >
+      <span className="font-medium">{bucketLabel(bucket)}</span>
+      {model.series.map((series, position) =>
+        bucket.values[position]! > 0 ? (
+          <span key={series.key} className="flex items-center gap-1.5">
+            <span className="size-2 rounded-sm" style={seriesFill(series)} />
+            <span className="flex-1 truncate">{seriesLabel(series)}</span>
+            <span className="tabular-nums">{formatters.credits(bucket.values[position]!)}</span>
           </span>
-          {active.purchases.map((purchase) => (
-            <span key={purchase.key} className="flex justify-between gap-3 tabular-nums">
-              <span>{purchaseLabel(purchase.kind)}</span>
-              <span>{`+${formatters.credits(purchase.credits)}`}</span>
-            </span>
-          ))}
-        </div>
-      ) : null}
+        ) : null,
+      )}
+      <span className="flex justify-between gap-3 tabular-nums">
+        <span>{labels.total}</span>
+        <span>{`${formatters.credits(bucket.total)} ${labels.unit}`}</span>
+      </span>
+      {bucket.purchases.map((purchase) => (
+        <span key={purchase.key} className="flex justify-between gap-3 tabular-nums">
+          <span>{purchaseLabel(purchase.kind)}</span>
+          <span>{`+${formatters.credits(purchase.credits)}`}</span>
+        </span>
+      ))}
     </div>
   );
 }
@@ -617,7 +629,7 @@ export function UsageChartTable({ className, ...props }: Omit<React.ComponentPro
       <tbody>
         {model.buckets.map((bucket) => (
           <tr key={bucket.key} className="border-b border-credits-border">
-            <th scope="row" className="px-2 py-1 text-start font-normal">
+            <th scope="row" className="px-2 py-1 text-start font-normal whitespace-nowrap">
               {bucketLabel(bucket)}
             </th>
             {model.series.map((series, position) => (
@@ -626,7 +638,7 @@ export function UsageChartTable({ className, ...props }: Omit<React.ComponentPro
               </td>
             ))}
             {several ? <td className={cn(cell, 'font-medium')}>{formatters.credits(bucket.total)}</td> : null}
-            {bought ? <td className={cell}>{bucket.purchases.map((purchase) => `${purchaseLabel(purchase.kind)} +${formatters.credits(purchase.credits)}`).join(', ')}</td> : null}
+            {bought ? <td className={cn(cell, 'whitespace-nowrap')}>{bucket.purchases.map((purchase) => `${purchaseLabel(purchase.kind)} +${formatters.credits(purchase.credits)}`).join(', ')}</td> : null}
           </tr>
         ))}
       </tbody>

@@ -392,12 +392,16 @@ export function usageChartSeries(data: UsageChartData | null | undefined, option
   };
 }
 
-/** The y axis: a round top at or above `max` (1, 2, 2.5 or 5 times a power of ten) and its ticks, bottom first. */
-export function usageChartTicks(max: number, count = 2): readonly number[] {
-  const value = Number.isFinite(max) && max > 0 ? max : 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  const top = ([1, 2, 2.5, 5, 10].find((step) => step * power >= value * (1 - 1e-12)) ?? 10) * power;
-  return Array.from({ length: count + 1 }, (_, index) => (top * index) / count);
+/** Gridlines above 0 at most: the step is the smallest round one (1, 2, 2.5 or 5 times a power of ten) that needs no more. */
+const MAX_TICKS = 4;
+
+/** The y axis (a pure function): 0 and round steps up to the first at or above `max`, so the top bar fills most of the plot. */
+export function usageChartTicks(max: number): readonly number[] {
+  if (!(Number.isFinite(max) && max > 0)) return [0, 1];
+  const value = max;
+  const power = 10 ** Math.floor(Math.log10(value / MAX_TICKS));
+  const step = [1, 2, 2.5, 5, 10].map((factor) => factor * power).find((candidate) => Math.ceil(value / candidate - 1e-9) <= MAX_TICKS) ?? 10 * power;
+  return Array.from({ length: Math.ceil(value / step - 1e-9) + 1 }, (_, index) => Number((index * step).toPrecision(12)));
 }
 
 /** One data attribute for the root. */

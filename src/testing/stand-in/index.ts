@@ -27,5 +27,8 @@ export type {
   StandInFaults,
   StandInIdentify,
   StandInIdentity,
+  StandInInvoice,
+  StandInWebhook,
+  StandInWebhookType,
   StartAutumnStandInOptions,
 } from './types.js';

@@ -29,7 +29,7 @@ export interface LegacyRequest {
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function run(ctx: RouteContext, operation: string, body: Json, claimKey: (key: string) => void = () => {}): Json {
-  const result = ROUTES[operation]!(ctx, body, claimKey);
+  const result = ROUTES[operation]!({ ...ctx, legacy: true }, body, claimKey);
   return result.body as Json;
 }
 

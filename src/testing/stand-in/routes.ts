@@ -3,9 +3,21 @@
  * against the ledger (read, check and write of a balance in one go), so concurrent requests are atomic.
  */
 import type { CreditPlan } from '../../core/config.js';
-import { featureNotFound, invalidInputs, invalidRequest, received, StandInApiError } from './errors.js';
-import { cycleStart, nextResetAt, Ledger, type CustomerRecord, type EventRecord, type DeductionItem, type LockOverageBehavior, type Units } from './ledger.js';
-import { balanceJson, customerJson, eventJson, planJson, trackDeductionsJson } from './wire.js';
+import { checkPurchaseLimitCounts, parseBillingControls, type CustomerControls, type EntityControls } from './controls.js';
+import { customerNotFound, featureNotFound, invalidInputs, invalidRequest, received, StandInApiError } from './errors.js';
+import {
+  cycleStart,
+  nextResetAt,
+  Ledger,
+  type CustomerRecord,
+  type EntityRecord,
+  type EventRecord,
+  type DeductionItem,
+  type LockOverageBehavior,
+  type Units,
+} from './ledger.js';
+import type { ApiVersion } from './version.js';
+import { balanceJson, customerJson, entityJson, eventJson, planJson, trackDeductionsJson } from './wire.js';
 
 type Json = Record<string, unknown>;
 
@@ -17,6 +29,12 @@ export interface RouteContext {
   readonly autoCompleteCheckout: boolean;
   /** Event names that address the credit feature in `track` (its `event_names`). */
   readonly eventNames: readonly string[];
+  /** Non-consumable features entities may be created for (`entities.create` `feature_id`). */
+  readonly entityFeatures: readonly string[];
+  /** The `x-api-version` the request asked for (2.3+ tags billing controls with their `source`). */
+  readonly apiVersion: ApiVersion;
+  /** A 0.x (API 1.2) request run through a 1.x operation: Autumn 1.2 creates entities on the fly, so an unknown `entity_id` is not refused. */
+  readonly legacy?: boolean;
 }
 
 export interface RouteResult {
@@ -139,12 +157,16 @@ const getOrCreateCustomer: Route = (ctx, body) => {
     if (planId !== undefined && ctx.ledger.requirePlan(planId).price > 0) {
       throw invalidRequest("Auto-enable plan must be a free product, or have a free trial with 'card_required' as false");
     }
+    const controls = body.billing_controls === undefined || body.billing_controls === null ? null : parseBillingControls(body.billing_controls, 'customer');
     customer = ctx.ledger.createCustomer(id, {
       name: optStr(body, 'name') ?? null,
       email: email ?? null,
       metadata: optObj(body, 'metadata') ?? null,
       ...(planId === undefined ? {} : { planId }),
     });
+    // Billing controls given at creation are stored with it (CustomerDataSchema); later ones go through
+    // `customers.update`.
+    if (controls) applyCustomerControls(ctx, customer, controls);
   } else {
     // Autumn fills in a name / email given later for a customer that had none; metadata and plans only apply at
     // creation.
@@ -152,13 +174,147 @@ const getOrCreateCustomer: Route = (ctx, body) => {
     customer.email ??= email ?? null;
   }
   if (typeof receipts === 'boolean') customer.sendEmailReceipts = receipts;
-  return ok(customerJson(ctx.ledger, customer, expand));
+  return ok(customerJson(ctx.ledger, customer, expand, ctx.apiVersion));
 };
 
 const getCustomer: Route = (ctx, body) => {
   const customer = ctx.ledger.requireCustomer(customerIdParam(body.customer_id));
   const expand = Array.isArray(body.expand) ? body.expand.filter((item): item is string => typeof item === 'string') : [];
-  return ok(customerJson(ctx.ledger, customer, expand));
+  return ok(customerJson(ctx.ledger, customer, expand, ctx.apiVersion));
+};
+
+/** Stores parsed controls on a customer: each list given replaces the stored one, the others stay (updateCustomer.ts). */
+function applyCustomerControls(ctx: RouteContext, customer: CustomerRecord, parsed: { patch: CustomerControls; counts: ReturnType<typeof parseBillingControls>['counts'] }): void {
+  const ledger = ctx.ledger;
+  const before = customer.controls.auto_topups ?? [];
+  customer.controls = { ...customer.controls, ...parsed.patch };
+  for (const [featureId, { count }] of parsed.counts) {
+    const config = parsed.patch.auto_topups?.find((entry) => entry.feature_id === featureId);
+    if (config && featureId === ledger.config.featureId) ledger.setAutoTopUpCount(customer, config, count);
+  }
+  // Enabling an auto top-up (from absent or disabled) queues one at once; the job buys only if the balance is at or
+  // below the threshold (triggerAutoTopUpsOnEnabled.ts). Editing an enabled one queues nothing.
+  const enabled = parsed.patch.auto_topups?.find((entry) => entry.enabled && entry.feature_id === ledger.config.featureId);
+  if (enabled && !before.some((entry) => entry.feature_id === enabled.feature_id && entry.enabled)) ledger.triggerAutoTopUp(customer, true);
+}
+
+/** Customer fields `customers.update` takes that the stand-in does not model: refused by name, not ignored. */
+const UNMODELLED_CUSTOMER_FIELDS = ['new_customer_id', 'stripe_id', 'fingerprint', 'currency', 'config', 'processors'] as const;
+
+/**
+ * `customers.update` (handleUpdateCustomerV2.ts, updateCustomer.ts): name and email (null clears them), metadata
+ * merged (a null value deletes its key), `send_email_receipts`, and `billing_controls` — each list given replaces the
+ * stored one, the others are kept, `[]` clears one. Validation (400 invalid_inputs) before the customer is looked up (404), the purchase-limit
+ * count rule (400 invalid_request) after. Answers the customer.
+ */
+const updateCustomer: Route = (ctx, body) => {
+  const id = customerIdParam(body.customer_id);
+  const email = emailParam(body);
+  const name = body.name === null ? null : optStr(body, 'name');
+  const metadata = body.metadata === null ? null : optObj(body, 'metadata');
+  const receipts = body.send_email_receipts;
+  if (receipts !== undefined && typeof receipts !== 'boolean') throw invalidInputs(`send_email_receipts: must be a boolean (received ${received(receipts)})`);
+  const controls = body.billing_controls === undefined ? null : parseBillingControls(body.billing_controls, 'customer');
+  for (const field of UNMODELLED_CUSTOMER_FIELDS) {
+    if (body[field] !== undefined && body[field] !== null) throw invalidRequest(`The Autumn stand-in does not model customers.update ${field}`);
+  }
+  const customer = ctx.ledger.customers.get(id);
+  if (!customer) throw customerNotFound(id);
+  if (controls) checkPurchaseLimitCounts(controls.counts);
+  if (name !== undefined) customer.name = name;
+  if (body.email !== undefined) customer.email = email ?? null;
+  if (metadata) {
+    for (const [key, value] of Object.entries(metadata)) {
+      if (value === null) delete customer.metadata[key];
+      else customer.metadata[key] = value;
+    }
+  }
+  if (typeof receipts === 'boolean') customer.sendEmailReceipts = receipts;
+  if (controls) applyCustomerControls(ctx, customer, controls);
+  return ok(customerJson(ctx.ledger, customer, [], ctx.apiVersion));
+};
+
+// ------------------------------------------------------------------ entities
+
+const entityNotFound = (entityId: string): StandInApiError => new StandInApiError(404, 'entity_not_found', `Entity ${entityId} not found`);
+
+/**
+ * The entity a `check` / `track` names: none without `entity_id`; an unknown one is Autumn's 404
+ * `entity_not_found` (getOrSetCachedFullSubject.ts) — except for 0.x (API 1.2) clients, for which Autumn creates
+ * entities on the fly: the stand-in treats theirs as entities without controls.
+ */
+function entityFor(ctx: RouteContext, customer: CustomerRecord, entityId: string | null): EntityRecord | null {
+  if (entityId === null) return null;
+  const entity = customer.entities.get(entityId);
+  if (entity) return entity;
+  if (ctx.legacy) return null;
+  throw entityNotFound(entityId);
+}
+
+/** The customer that holds an entity: `customer_id` when given (404 if unknown), else the one whose entity it is. */
+function entityOwner(ctx: RouteContext, body: Json, entityId: string): CustomerRecord {
+  const customerId = optStr(body, 'customer_id');
+  if (customerId !== undefined) return ctx.ledger.requireCustomer(customerId);
+  for (const customer of ctx.ledger.customers.values()) if (customer.entities.has(entityId)) return customer;
+  throw new StandInApiError(404, 'customer_not_found', `No customer found for entity '${entityId}'. Pass customer_id to identify the customer.`);
+}
+
+/**
+ * `entities.create` (handleCreateEntityV2.ts, getInputEntities.ts): an entity of the customer for a non-consumable
+ * feature (the stand-in's `entityFeatures`; the credit feature is consumable: 400), with its billing controls. A
+ * held id is 409 `entity_already_exists`. Not modelled: seats counted on the entity's feature, plans attached to
+ * entities, `customer_data` creating the customer.
+ */
+const createEntity: Route = (ctx, body) => {
+  const ids = strs(body, 'customer_id', 'entity_id', 'feature_id');
+  const name = body.name === null ? null : optStr(body, 'name');
+  const controls = body.billing_controls === undefined ? null : parseBillingControls(body.billing_controls, 'entity');
+  const customer = ctx.ledger.requireCustomer(ids.customer_id);
+  if (ids.feature_id === ctx.ledger.config.featureId) {
+    throw invalidRequest(
+      `Feature '${ids.feature_id}' is consumable (e.g. credits, API calls). Entities can only be created for non-consumable features (e.g. seats).`,
+    );
+  }
+  if (!ctx.entityFeatures.includes(ids.feature_id)) throw featureNotFound(ids.feature_id);
+  if (customer.entities.has(ids.entity_id)) throw new StandInApiError(409, 'entity_already_exists', `Entity ${ids.entity_id} already exists`);
+  const entity: EntityRecord = {
+    id: ids.entity_id,
+    customerId: customer.id,
+    name: name ?? null,
+    featureId: ids.feature_id,
+    createdAt: ctx.ledger.now(),
+    controls: controls?.patch ?? {},
+  };
+  customer.entities.set(entity.id, entity);
+  return ok(entityJson(ctx.ledger, customer, entity));
+};
+
+const getEntity: Route = (ctx, body) => {
+  const entityId = str(body, 'entity_id');
+  const customer = entityOwner(ctx, body, entityId);
+  const entity = customer.entities.get(entityId);
+  if (!entity) throw entityNotFound(entityId);
+  return ok(entityJson(ctx.ledger, customer, entity));
+};
+
+/** `entities.update` (updateEntity.ts): each controls list given replaces the entity's; answers the entity. */
+const updateEntity: Route = (ctx, body) => {
+  const entityId = str(body, 'entity_id');
+  const controls = body.billing_controls === undefined ? null : parseBillingControls(body.billing_controls, 'entity');
+  const customer = entityOwner(ctx, body, entityId);
+  const entity = customer.entities.get(entityId);
+  if (!entity) throw entityNotFound(entityId);
+  if (controls) entity.controls = { ...entity.controls, ...(controls.patch as EntityControls) };
+  return ok(entityJson(ctx.ledger, customer, entity));
+};
+
+/** `entities.delete`: the entity goes (its usage-window counters with it); `{ success: true }`. */
+const deleteEntity: Route = (ctx, body) => {
+  const entityId = str(body, 'entity_id');
+  const customer = entityOwner(ctx, body, entityId);
+  if (!customer.entities.delete(entityId)) throw entityNotFound(entityId);
+  for (const key of [...customer.windows.keys()]) if (key.startsWith(`entity:${entityId}|`)) customer.windows.delete(key);
+  return ok({ success: true });
 };
 
 // ------------------------------------------------------------------ balances
@@ -174,6 +330,9 @@ const check: Route = (ctx, body) => {
   const lock = lockParams(body);
   const customer = customerFor(ctx, customerId);
   const ledger = ctx.ledger;
+  const subject = { customer, entity: entityFor(ctx, customer, entityId), properties };
+  // Every check looks at the auto top-up first, on the balance as it is (getCheckDataV2.ts → triggerAutoTopUp).
+  ledger.triggerAutoTopUp(customer);
 
   let allowed: boolean;
   if (lock) {
@@ -189,12 +348,14 @@ const check: Route = (ctx, body) => {
   } else if (customer.grants.length === 0) {
     allowed = false;
   } else if (body.send_event === true) {
-    // Autumn runs a track of `required_balance` with its internal `reject`: all or nothing.
-    const { moved, items } = ledger.apply(customer, requiredUnits, 'reject');
+    // Autumn runs a track of `required_balance` with its internal `reject`: all or nothing, billing controls included.
+    const { moved, items } = ledger.consume(subject, requiredUnits, 'reject');
     allowed = moved !== null;
     if (allowed) ledger.recordEvent(customer, { featureId, entityId, units: requiredUnits, properties, items });
   } else {
-    allowed = requiredUnits <= 0n || ledger.overageAllowed(customer) || ledger.available(customer) >= requiredUnits;
+    // A usage limit without the headroom, a spend limit without the overage room, or too little left refuses it.
+    // The answer does not say which: the balance and the controls (customers.get) do.
+    allowed = ledger.allowedFor(subject, requiredUnits).allowed;
   }
   return ok({
     allowed,
@@ -258,13 +419,15 @@ const track: Route = (ctx, body, claimKey) => {
   if (idempotencyKey !== undefined) claimKey(idempotencyKey);
   const echo = { customer_id: customerId, ...(entityId === null ? {} : { entity_id: entityId }), ...(eventName === undefined ? {} : { event_name: eventName }) };
 
-  const apply = (customer: CustomerRecord) => {
+  const apply = (customer: CustomerRecord, entity: EntityRecord | null) => {
     if (customer.grants.length === 0) {
       // No grant of the feature: Autumn records the event and moves nothing (balance null, no deductions).
       ledger.recordEvent(customer, { featureId, entityId, units, properties, ...(timestamp === undefined ? {} : { timestamp }) });
       return [];
     }
-    const { moved, items } = ledger.apply(customer, units, behavior);
+    // Usage limits clamp what exceeds their window under `cap` and refuse it under `reject` (insufficient_balance),
+    // as a spend limit does the overage; the event carries the value asked for either way.
+    const { moved, items } = ledger.consume({ customer, entity, properties }, units, behavior);
     if (moved === null) throw new StandInApiError(400, 'insufficient_balance', `Insufficient balance to deduct ${String(value)} from feature ${featureId}`);
     ledger.recordEvent(customer, { featureId, entityId, units, properties, ...(timestamp === undefined ? {} : { timestamp }), items });
     return items;
@@ -275,11 +438,12 @@ const track: Route = (ctx, body, claimKey) => {
     // applies it later (here: after `asyncTrackDelayMs`, or at `flush()`).
     ledger.enqueue(() => {
       const customer = ledger.getCustomer(customerId) ?? (ctx.autoCreateCustomers ? ledger.createCustomer(customerId) : undefined);
-      if (customer) apply(customer);
+      if (customer) apply(customer, entityFor(ctx, customer, entityId));
     });
     return ok({ ...echo, value, balance: null }, 202);
   }
   const customer = customerFor(ctx, customerId);
+  const entity = entityFor(ctx, customer, entityId);
   const lock = lockParams(body);
   let items: readonly DeductionItem[];
   if (lock) {
@@ -289,7 +453,7 @@ const track: Route = (ctx, body, claimKey) => {
     if (!held.allowed) throw new StandInApiError(400, 'insufficient_balance', `Insufficient balance to deduct ${String(value)} from feature ${featureId}`);
     items = held.lock?.items ?? [];
   } else {
-    items = apply(customer);
+    items = apply(customer, entity);
   }
   return ok({ ...echo, value, balance: balanceJson(ledger, customer), deductions: trackDeductionsJson(ledger, customer, items) });
 };
@@ -355,13 +519,8 @@ const attach: Route = (ctx, body) => {
   if (ctx.autoCompleteCheckout) {
     // A card on file: Autumn charges it and answers no payment URL, with the paid invoice.
     ledger.fulfil(customer, plan, packs);
-    const invoice = {
-      status: 'paid',
-      stripe_id: ledger.nextId('in_test'),
-      total: plan.price * packs,
-      currency: ledger.config.currency.toLowerCase(),
-      hosted_invoice_url: null,
-    };
+    const record = ledger.recordInvoice(customer, plan.id, plan.price * packs);
+    const invoice = { status: record.status, stripe_id: record.stripeId, total: record.total, currency: record.currency, hosted_invoice_url: null };
     return ok({ ...base, invoice, payment_url: null });
   }
   const checkout = ledger.openCheckout(
@@ -691,6 +850,11 @@ const aggregateEvents: Route = (ctx, body) => {
 export const ROUTES: Readonly<Record<string, Route>> = {
   'customers.get_or_create': getOrCreateCustomer,
   'customers.get': getCustomer,
+  'customers.update': updateCustomer,
+  'entities.create': createEntity,
+  'entities.get': getEntity,
+  'entities.update': updateEntity,
+  'entities.delete': deleteEntity,
   'balances.check': check,
   'balances.track': track,
   'balances.finalize': finalize,

@@ -17,6 +17,9 @@ import type {
   StandInEvent,
   StandInFault,
   StandInFaultOptions,
+  StandInInvoice,
+  StandInWebhook,
+  StandInWebhookType,
 } from './types.js';
 
 /** The stand-in's default clock: 2025-01-01T00:00:00.000Z, so monthly resets fall on the 1st. */
@@ -31,6 +34,11 @@ export const DEFAULT_STAND_IN_ORIGIN = 'http://autumn.stand-in';
 export const DEFAULT_EVENT_DELAY_MS = 2_000;
 /** How long an `async: true` track waits in the queue by default before it is applied. */
 export const DEFAULT_ASYNC_TRACK_DELAY_MS = 500;
+/**
+ * How long a queued auto top-up waits by default before it runs. Autumn's runs on a queue worker after the track
+ * that brought the balance down (its own tests wait 20 s); `flush()` runs it at once.
+ */
+export const DEFAULT_AUTO_TOP_UP_DELAY_MS = 1_000;
 
 /** Internal extension used by the HTTP server to publish its URL. */
 export interface AutumnStandInInternal extends AutumnStandIn {
@@ -133,8 +141,11 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
   const ledger = new Ledger(config, () => now, {
     eventDelayMs: options.eventDelayMs ?? DEFAULT_EVENT_DELAY_MS,
     asyncTrackDelayMs: options.asyncTrackDelayMs ?? DEFAULT_ASYNC_TRACK_DELAY_MS,
+    autoTopUpDelayMs: options.autoTopUpDelayMs ?? DEFAULT_AUTO_TOP_UP_DELAY_MS,
+    cardsOnFile: options.autoCompleteCheckout === true,
   });
   const eventNames = [...(options.eventNames ?? [])];
+  const entityFeatures = [...(options.entityFeatures ?? [])];
   let faults: InjectedFault[] = [];
   const pending = new Set<() => void>();
 
@@ -291,6 +302,8 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       autoCreateCustomers: options.autoCreateCustomers === true,
       autoCompleteCheckout: options.autoCompleteCheckout === true,
       eventNames,
+      entityFeatures,
+      apiVersion: version.version,
     };
     const releases: Array<() => void> = [];
     try {
@@ -328,6 +341,7 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       email: seed.email ?? null,
       ...(seed.planId === undefined ? {} : { planId: seed.planId }),
     });
+    customer.paymentMethod = seed.paymentMethod === true;
     const planGrant = customer.grants.find((grant) => grant.source === 'plan');
     if (seed.remaining !== undefined || seed.usage !== undefined) {
       if (!planGrant) throw new TypeError(`seedCustomer: customer ${id} has no plan grant to set remaining/usage on`);
@@ -365,6 +379,18 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
       properties: event.properties,
       timestamp: event.timestamp,
     }));
+  }
+
+  function webhooks(type?: StandInWebhookType): ReadonlyArray<StandInWebhook> {
+    ledger.sweep();
+    return ledger.webhooks.filter((webhook) => type === undefined || webhook.type === type).map((webhook) => ({ ...webhook, data: structuredClone(webhook.data) }));
+  }
+
+  function invoices(customerId: string): ReadonlyArray<StandInInvoice> {
+    ledger.sweep();
+    const customer = ledger.customers.get(customerId);
+    if (!customer) throw new Error(`Autumn stand-in: unknown customer ${customerId}`);
+    return customer.invoices.map((invoice) => ({ ...invoice, planIds: [...invoice.planIds] }));
   }
 
   function checkouts(): ReadonlyArray<StandInCheckout> {
@@ -412,6 +438,8 @@ export function createStandInInternal(options: AutumnStandInOptions = {}): Autum
     },
     balance,
     events,
+    webhooks,
+    invoices,
     checkouts,
     completeCheckout,
     reset,

@@ -47,6 +47,16 @@ export interface AutumnStandInOptions {
   asyncTrackDelayMs?: number;
   /** Event names that address the credit feature in `track({ event_name })` (the feature's `event_names`). Default none. */
   eventNames?: readonly string[];
+  /**
+   * Non-consumable features (e.g. `'seats'`) that `entities.create` accepts as an entity's `feature_id`; Autumn
+   * refuses an unknown feature (404) and the credit feature (consumable, 400). Default none.
+   */
+  entityFeatures?: readonly string[];
+  /**
+   * How long (ms) a queued auto top-up waits before it runs: Autumn runs it on a queue worker after the track that
+   * brought the balance to or below the threshold. Default 1 s; `flush()` runs it at once.
+   */
+  autoTopUpDelayMs?: number;
 }
 
 /** A fault the stand-in plays instead of answering normally. */
@@ -99,6 +109,8 @@ export interface StandInCustomerSeed {
   topUpCredits?: number;
   name?: string;
   email?: string;
+  /** A card on file: auto top-ups can charge it. Every customer has one under `autoCompleteCheckout`. Default false. */
+  paymentMethod?: boolean;
 }
 
 /** The customer's credit balance as numbers, for assertions. */
@@ -116,6 +128,40 @@ export interface StandInEvent {
   readonly value: number;
   readonly properties: Record<string, unknown>;
   readonly timestamp: number;
+}
+
+/** The webhooks the stand-in records where Autumn would send them (Svix). */
+export type StandInWebhookType =
+  | 'balances.usage_alert_triggered'
+  | 'balances.limit_reached'
+  | 'billing.auto_topup_succeeded'
+  | 'billing.auto_topup_failed';
+
+/**
+ * A webhook Autumn would have sent, with its `data` as Autumn's schemas shape it (snake_case):
+ * `balances.usage_alert_triggered` { customer_id, feature_id, entity_id?, usage_alert: { name?, threshold,
+ * threshold_type } }; `balances.limit_reached` { customer_id, feature_id, limit_type: included | spend_limit |
+ * usage_limit, entity_id?, filter? }; `billing.auto_topup_succeeded` { customer_id, feature_id, quantity_granted,
+ * threshold, balance_after, invoice_mode, invoice: { stripe_id, status, total (smallest currency unit), currency,
+ * hosted_invoice_url } }; `billing.auto_topup_failed` { customer_id, feature_id, reason, quantity, threshold,
+ * balance, invoice_mode, error }.
+ */
+export interface StandInWebhook {
+  readonly type: StandInWebhookType;
+  readonly data: Record<string, unknown>;
+  /** When it was sent, on the stand-in's clock. */
+  readonly createdAt: number;
+}
+
+/** An invoice of a paid purchase: a paid attach or checkout, or an auto top-up. */
+export interface StandInInvoice {
+  readonly stripeId: string;
+  readonly planIds: readonly string[];
+  readonly status: 'paid' | 'open';
+  /** In the currency's major unit. */
+  readonly total: number;
+  readonly currency: string;
+  readonly createdAt: number;
 }
 
 /** A checkout the stand-in opened for a paid attach. */
@@ -151,6 +197,13 @@ export interface AutumnStandIn {
    * `events.aggregate` — what waiting a few seconds does on Autumn.
    */
   flush(): void;
+  /**
+   * The webhooks Autumn would have sent so far (usage alerts, limits reached, auto top-ups succeeded or failed),
+   * oldest first, optionally of one type.
+   */
+  webhooks(type?: StandInWebhookType): ReadonlyArray<StandInWebhook>;
+  /** The customer's invoices, oldest first. Throws for an unknown customer. */
+  invoices(customerId: string): ReadonlyArray<StandInInvoice>;
   /** Every checkout opened so far, oldest first. */
   checkouts(): ReadonlyArray<StandInCheckout>;
   /** What a successful payment does: attaches the plan / grants the top-up. Takes the checkout URL or its id. */

@@ -4,7 +4,9 @@
  * stand-in's tests.
  */
 import type { CreditPlan, CreditsConfig } from '../../core/config.js';
-import { cycleStart, nextResetAt, type CustomerRecord, type DeductionItem, type EventRecord, type Grant, type Ledger } from './ledger.js';
+import { filterKey, normalizeWindow } from './controls.js';
+import { cycleStart, nextResetAt, type CustomerRecord, type DeductionItem, type EntityRecord, type EventRecord, type Grant, type Ledger } from './ledger.js';
+import type { ApiVersion } from './version.js';
 
 type Json = Record<string, unknown>;
 
@@ -70,7 +72,73 @@ export function balanceJson(ledger: Ledger, customer: CustomerRecord, options: {
   };
 }
 
-export function customerJson(ledger: Ledger, customer: CustomerRecord, expand: readonly string[] = []): Json {
+/** API versions whose customer answers tag each control with its `source` (V2.2_PlanInheritedBillingControls.ts). */
+const SOURCE_TAGGED: readonly ApiVersion[] = ['2.3.0', '2.4.0'];
+
+/**
+ * The usage limits of a subject with the usage counted in their current window, for the enabled ones Autumn
+ * resolves (fullSubjectToApiUsageLimits.ts): an entry for another feature, or disabled, answers without `usage`.
+ */
+function usageLimitsJson(ledger: Ledger, customer: CustomerRecord, entity: EntityRecord | null, tag: Json): Json[] | undefined {
+  const entries = entity ? entity.controls.usage_limits : customer.controls.usage_limits;
+  if (!entries) return undefined;
+  const resolved = ledger.usageWindows(ledger.subject(customer, entity?.id ?? null), false);
+  return entries.map((entry) => {
+    const window = resolved.find((candidate) => candidate.entry.feature_id === entry.feature_id && filterKey(candidate.entry.filter) === filterKey(entry.filter));
+    return { ...entry, ...(window ? { usage: ledger.toCredits(ledger.windowUsage(customer, window)) } : {}), ...tag };
+  });
+}
+
+/**
+ * `billing_controls` of a customer as stored, each entry tagged `source: "customer"` on API 2.3+ (plan defaults, the
+ * other source, are not modelled). With `expand: ["billing_controls.auto_topups.purchase_limit"]`, an auto top-up
+ * that has run answers its purchase window's `count` and `next_reset_at` (getCusAutoTopupPurchaseLimits.ts).
+ */
+function customerControlsJson(ledger: Ledger, customer: CustomerRecord, expand: readonly string[], version: ApiVersion): Json {
+  const tag = SOURCE_TAGGED.includes(version) ? { source: 'customer' } : {};
+  const controls = customer.controls;
+  const state = ledger.autoTopUpStateOf(customer);
+  const expanded = expand.includes('billing_controls.auto_topups.purchase_limit');
+  const autoTopups = controls.auto_topups?.map((entry) => {
+    if (!expanded || !state || entry.feature_id !== ledger.config.featureId) return { ...entry, ...tag };
+    const limit = entry.purchase_limit;
+    const window = limit ? normalizeWindow(state.purchase, ledger.now(), limit, state.purchase.endsAt) : state.purchase;
+    return {
+      ...entry,
+      purchase_limit: {
+        interval: limit?.interval ?? null,
+        interval_count: limit?.interval_count ?? null,
+        limit: limit?.limit ?? null,
+        count: window.count,
+        next_reset_at: window.endsAt,
+      },
+      ...tag,
+    };
+  });
+  const usageLimits = usageLimitsJson(ledger, customer, null, tag);
+  return {
+    ...(autoTopups ? { auto_topups: autoTopups } : {}),
+    ...(controls.spend_limits ? { spend_limits: controls.spend_limits.map((entry) => ({ ...entry, ...tag })) } : {}),
+    ...(usageLimits ? { usage_limits: usageLimits } : {}),
+    ...(controls.usage_alerts ? { usage_alerts: controls.usage_alerts.map((entry) => ({ ...entry, ...tag })) } : {}),
+  };
+}
+
+/** Invoices, newest first (`expand: ["invoices"]`), in the 2.x shape (ApiInvoiceV1: `plan_ids`, total in major units). */
+function invoicesJson(customer: CustomerRecord): Json[] {
+  return [...customer.invoices].reverse().map((invoice) => ({
+    plan_ids: [...invoice.planIds],
+    stripe_id: invoice.stripeId,
+    processor_type: 'stripe',
+    status: invoice.status,
+    total: invoice.total,
+    currency: invoice.currency,
+    created_at: invoice.createdAt,
+    hosted_invoice_url: null,
+  }));
+}
+
+export function customerJson(ledger: Ledger, customer: CustomerRecord, expand: readonly string[] = [], version: ApiVersion = '2.4.0'): Json {
   const balance = balanceJson(ledger, customer, { withFeature: expand.includes('balances.feature') });
   const planGrant = customer.grants.find((grant) => grant.source === 'plan');
   const subscription = customer.subscription;
@@ -85,7 +153,7 @@ export function customerJson(ledger: Ledger, customer: CustomerRecord, expand: r
     env: 'sandbox',
     metadata: customer.metadata,
     send_email_receipts: customer.sendEmailReceipts,
-    billing_controls: {},
+    billing_controls: customerControlsJson(ledger, customer, expand, version),
     subscriptions:
       subscription && subscriptionPlan
         ? [
@@ -116,6 +184,35 @@ export function customerJson(ledger: Ledger, customer: CustomerRecord, expand: r
     licenses: [],
     balances: balance ? { [ledger.config.featureId]: balance } : {},
     flags: {},
+    ...(expand.includes('invoices') ? { invoices: invoicesJson(customer) } : {}),
+  };
+}
+
+/**
+ * An entity (getApiEntityBaseV2.ts): the balance it sees is the customer's shared one (every grant here is the
+ * customer's, and a customer-level grant matches every entity); its own controls, untagged, usage limits with the
+ * usage counted in the entity's own windows. Plans attached to entities are not modelled: no subscriptions.
+ */
+export function entityJson(ledger: Ledger, customer: CustomerRecord, entity: EntityRecord): Json {
+  const balance = balanceJson(ledger, customer);
+  const controls = entity.controls;
+  const usageLimits = usageLimitsJson(ledger, customer, entity, {});
+  return {
+    id: entity.id,
+    name: entity.name,
+    customer_id: customer.id,
+    feature_id: entity.featureId,
+    created_at: entity.createdAt,
+    env: 'sandbox',
+    subscriptions: [],
+    purchases: [],
+    balances: balance ? { [ledger.config.featureId]: balance } : {},
+    flags: {},
+    billing_controls: {
+      ...(controls.spend_limits ? { spend_limits: controls.spend_limits } : {}),
+      ...(usageLimits ? { usage_limits: usageLimits } : {}),
+      ...(controls.usage_alerts ? { usage_alerts: controls.usage_alerts } : {}),
+    },
   };
 }
 

@@ -291,7 +291,7 @@ describe('UsageChartView', () => {
       await expectNoAxeViolations(container);
     });
 
-    it('is one Tab stop: the latest bar, then ← → Home End move between bars and show their tooltip', async () => {
+    it('is one Tab stop: the latest bar, then ← → Home End move between bars and show their tooltip, Escape hides it', async () => {
       const user = userEvent.setup();
       render(
         <>
@@ -326,7 +326,11 @@ describe('UsageChartView', () => {
       expect(bars[6]).toHaveFocus();
       await user.keyboard('{ArrowRight}');
       expect(bars[6]).toHaveFocus();
+      await user.keyboard('{Escape}');
+      expect(tooltip()).toBeNull(); // dismissed, the focus stays
+      expect(bars[6]).toHaveFocus();
       await user.keyboard('{ArrowLeft}');
+      expect(tooltip()).toHaveTextContent(/^Mar 13/);
       await user.tab({ shift: true });
       expect(tooltip()).toBeNull();
       // Coming back lands on the bar last visited.
@@ -551,6 +555,21 @@ describe('UsageChartView', () => {
       expect(slots()).toEqual(['usage-chart-plot', 'usage-chart-view-toggle', 'usage-chart-group-by']);
       rerender(<UsageChartView aggregate={BY_MODEL} now={NOW} view="table">{parts}</UsageChartView>);
       expect(slots()).toEqual(['usage-chart-table', 'usage-chart-view-toggle', 'usage-chart-group-by']);
+    });
+
+    it('runs a handler of yours on the table toggle first; preventDefault keeps the bars', async () => {
+      const user = userEvent.setup();
+      const { container } = render(
+        <UsageChartView aggregate={BY_MODEL} defaultRange="7d" now={NOW}>
+          <UsageChartViewToggle onClick={(event) => event.preventDefault()} />
+          <UsageChartPlot />
+        </UsageChartView>,
+      );
+      await user.click(screen.getByRole('button', { name: 'Table' }));
+      expect(screen.getByRole('button', { name: 'Table' })).toHaveAttribute('aria-pressed', 'false');
+      // Without the title part, the bars are still named by the title's label.
+      expect(points()).toHaveLength(7);
+      await expectNoAxeViolations(container);
     });
 
     it('lets a part of your own read the chart through useUsageChart', () => {

@@ -19,6 +19,7 @@ import type { VariantProps } from 'class-variance-authority';
 import type { CreditFormatters } from '../../core/format.js';
 import { buttonVariants } from '../lib/button.js';
 import { cn } from '../lib/cn.js';
+import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditFormatters } from '../lib/credits-format.js';
@@ -145,9 +146,9 @@ const [UsageChartProvider, useUsageChartPart] = createPartsContext<UsageChartCon
 /** What the nearest `UsageChart` (or `UsageChartView`) resolved — state, model, selections, formatters, labels — for a part of your own. */
 export const useUsageChart: () => UsageChartContextValue = useUsageChartPart;
 
-/** A series' fill: its palette colour (`--credits-chart-N`), or the muted colour for "Other". */
-function seriesFill(series: UsageChartSeriesItem): React.CSSProperties {
-  return series.color >= 0 ? { fill: `var(--credits-chart-${series.color + 1})`, background: `var(--credits-chart-${series.color + 1})` } : { fill: 'var(--credits-muted-foreground)', background: 'var(--credits-muted-foreground)', opacity: 0.5 };
+/** A series' colour (`--credits-chart-N`, or the muted colour for "Other"), as `currentColor` for `fill-current`/`bg-current`. */
+function seriesColor(series: UsageChartSeriesItem): React.CSSProperties {
+  return series.color >= 0 ? { color: `var(--credits-chart-${series.color + 1})` } : { color: 'var(--credits-muted-foreground)', opacity: 0.5 };
 }
 
 /**
@@ -352,10 +353,7 @@ export function UsageChartViewToggle({ className, children, onClick, ...props }:
       aria-pressed={view === 'table'}
       data-slot="usage-chart-view-toggle"
       className={cn(buttonVariants(), 'h-7 aria-pressed:bg-credits-muted', className)}
-      onClick={(event) => {
-        onClick?.(event);
-        if (!event.defaultPrevented) setView(view === 'table' ? 'chart' : 'table');
-      }}
+      onClick={composeEventHandlers(onClick, () => setView(view === 'table' ? 'chart' : 'table'))}
       {...props}
     >
       {children ?? labels.table}
@@ -414,10 +412,12 @@ export function UsageChartEmpty({ className, children, ...props }: React.Compone
  * reaches the latest one, ←/→ move, Home/End jump; its name says what the tooltip shows.
  */
 export function UsageChartPlot({ className, height = PLOT_HEIGHT, ...props }: Omit<React.ComponentProps<'div'>, 'children'> & { height?: number }) {
-  const { state, view, model, formatters, titleId, bucketLabel, describe } = useUsageChartPart();
+  const { state, view, model, formatters, labels, titleId, bucketLabel, describe } = useUsageChartPart();
   const [current, setCurrent] = React.useState<number | null>(null);
   const [focused, setFocused] = React.useState<number | null>(null);
   const [hovered, setHovered] = React.useState<number | null>(null);
+  // Escape hides the tooltip until the pointer or the focus moves to another bar (WCAG 1.4.13).
+  const [dismissed, setDismissed] = React.useState(false);
   const points = React.useRef<(SVGGElement | null)[]>([]);
   if (state !== 'ready' || view !== 'chart') return null;
 
@@ -428,7 +428,7 @@ export function UsageChartPlot({ className, height = PLOT_HEIGHT, ...props }: Om
   const y = (credits: number) => PLOT_TOP + height - Math.min(1, Math.max(0, credits / top)) * height;
   const column = 100 / count;
   const center = (index: number) => `${(index + 0.5) * column}%`;
-  const shown = hovered ?? focused;
+  const shown = dismissed ? null : (hovered ?? focused);
   const active = shown === null ? undefined : model.buckets[shown];
   const move = (index: number) => {
     const next = Math.min(count - 1, Math.max(0, index));
@@ -456,12 +456,15 @@ export function UsageChartPlot({ className, height = PLOT_HEIGHT, ...props }: Om
           <svg
             role="group"
             aria-labelledby={titleId}
+            // Named by the title; by the title's label when a composition leaves the title out.
+            aria-label={labels.title}
             width="100%"
             height={full}
             className="block overflow-visible"
             onPointerLeave={() => setHovered(null)}
             onKeyDown={(event) => {
               const next = keys[event.key];
+              if (event.key === 'Escape') setDismissed(true);
               if (next === undefined) return;
               event.preventDefault();
               move(next);
@@ -490,9 +493,13 @@ export function UsageChartPlot({ className, height = PLOT_HEIGHT, ...props }: Om
                   onFocus={() => {
                     setCurrent(index);
                     setFocused(index);
+                    setDismissed(false);
                   }}
                   onBlur={() => setFocused(null)}
-                  onPointerEnter={() => setHovered(index)}
+                  onPointerEnter={() => {
+                    setHovered(index);
+                    setDismissed(false);
+                  }}
                 >
                   <rect x={`${index * column}%`} y="0" width={`${column}%`} height={full} fill="transparent" className={index === shown ? 'fill-credits-foreground/5' : undefined} />
                   {focused === index ? (
@@ -505,7 +512,7 @@ export function UsageChartPlot({ className, height = PLOT_HEIGHT, ...props }: Om
                     stacked += value;
                     // At least a pixel, so a small day never looks like none.
                     const upper = Math.min(bottom - 1, y(stacked));
-                    return <rect key={series.key} data-slot="usage-chart-segment" data-series={series.key} x={x} y={upper} width={`${column * BAR_WIDTH}%`} height={bottom - upper} style={seriesFill(series)} />;
+                    return <rect key={series.key} data-slot="usage-chart-segment" data-series={series.key} x={x} y={upper} width={`${column * BAR_WIDTH}%`} height={bottom - upper} className="fill-current" style={seriesColor(series)} />;
                   })}
                   {bucket.purchases.length > 0 ? (
                     <>
@@ -547,7 +554,7 @@ function PlotTooltip({ bucket, style }: { bucket: UsageChartBucket; style: React
       {model.series.map((series, position) =>
         bucket.values[position]! > 0 ? (
           <span key={series.key} className="flex items-center gap-1.5">
-            <span className="size-2 rounded-sm" style={seriesFill(series)} />
+            <span className="size-2 rounded-sm bg-current" style={seriesColor(series)} />
             <span className="flex-1 truncate">{seriesLabel(series)}</span>
             <span className="tabular-nums">{formatters.credits(bucket.values[position]!)}</span>
           </span>
@@ -575,7 +582,7 @@ export function UsageChartLegend({ className, ...props }: Omit<React.ComponentPr
     <ul data-slot="usage-chart-legend" className={cn('flex flex-wrap gap-x-4 gap-y-1 text-xs text-credits-muted-foreground', className)} {...props}>
       {model.series.map((series) => (
         <li key={series.key} data-slot="usage-chart-legend-item" className="flex items-center gap-1.5">
-          <span aria-hidden="true" className="size-2.5 rounded-sm" style={seriesFill(series)} />
+          <span aria-hidden="true" className="size-2.5 rounded-sm bg-current" style={seriesColor(series)} />
           {seriesLabel(series)} <span className="tabular-nums text-credits-foreground">{formatters.credits(series.total)}</span>
         </li>
       ))}
@@ -601,6 +608,7 @@ export function UsageChartTable({ className, ...props }: Omit<React.ComponentPro
   const several = model.series.length > 1;
   const bought = model.purchaseKinds.length > 0;
   const cell = 'px-2 py-1 text-end tabular-nums';
+  const strong = `${cell} font-medium`;
   return (
     <table data-slot="usage-chart-table" className={cn('w-full border-collapse text-xs', className)} {...props}>
       <caption className="sr-only">{`${labels.title}, ${labels.days(usageChartDays(model.range))}`}</caption>
@@ -610,17 +618,17 @@ export function UsageChartTable({ className, ...props }: Omit<React.ComponentPro
             {labels.date}
           </th>
           {model.series.map((series) => (
-            <th key={series.key} scope="col" className={cn(cell, 'font-medium')}>
+            <th key={series.key} scope="col" className={strong}>
               {seriesLabel(series)}
             </th>
           ))}
           {several ? (
-            <th scope="col" className={cn(cell, 'font-medium')}>
+            <th scope="col" className={strong}>
               {labels.total}
             </th>
           ) : null}
           {bought ? (
-            <th scope="col" className={cn(cell, 'font-medium')}>
+            <th scope="col" className={strong}>
               {labels.purchases}
             </th>
           ) : null}
@@ -637,7 +645,7 @@ export function UsageChartTable({ className, ...props }: Omit<React.ComponentPro
                 {formatters.credits(bucket.values[position]!)}
               </td>
             ))}
-            {several ? <td className={cn(cell, 'font-medium')}>{formatters.credits(bucket.total)}</td> : null}
+            {several ? <td className={strong}>{formatters.credits(bucket.total)}</td> : null}
             {bought ? <td className={cn(cell, 'whitespace-nowrap')}>{bucket.purchases.map((purchase) => `${purchaseLabel(purchase.kind)} +${formatters.credits(purchase.credits)}`).join(', ')}</td> : null}
           </tr>
         ))}

@@ -1,0 +1,137 @@
+/**
+ * Spend controls end to end against the Autumn stand-in (its billing controls checked against Autumn's own tests in
+ * test/conformance/billing-controls.test.ts) over real loopback HTTP: set through `createBillingControls` — with the
+ * kit's client and with the REAL autumn-js SDK — then the meter reserving for members, refused by the limit Autumn
+ * would refuse with (apiBalanceToAllowed.ts: a matching usage cap first, then the spend limit or the balance).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  BillingControlsError,
+  InsufficientCreditsError,
+  createBillingControls,
+  createCreditMeter,
+  type BillingControlsClient,
+} from '../../src/server.js';
+import { parseInsufficientCredits } from '../../src/react/lib/insufficient-credits.js';
+import { useStandIn } from '../testing/helpers.js';
+
+const ORG = 'org_acme';
+const FAST_RETRY = { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } as const;
+const env = useStandIn();
+
+const viaKit = (): BillingControlsClient => createBillingControls({ secretKey: env.standIn.secretKey, serverURL: env.standIn.url, retry: FAST_RETRY });
+const viaSdk = (): BillingControlsClient => createBillingControls({ autumn: env.autumn, retry: FAST_RETRY });
+const meter = () => createCreditMeter({ secretKey: env.standIn.secretKey, serverURL: env.standIn.url, retry: FAST_RETRY, replayAfterMs: 0, now: () => env.standIn.clock.now() });
+
+async function refusal(promise: Promise<unknown>): Promise<InsufficientCreditsError> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(InsufficientCreditsError);
+  return error as InsufficientCreditsError;
+}
+
+describe.each([
+  ['the kit client', viaKit],
+  ['the autumn-js SDK', viaSdk],
+])('createBillingControls through %s', (_, client) => {
+  it('sets every control and reads them back', async () => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    const controls = client();
+    const saved = await controls.set({
+      customerId: ORG,
+      controls: {
+        autoTopUp: { enabled: true, threshold: 2_000, packId: 'credit_topup', purchaseLimit: { limit: 3, interval: 'month' } },
+        spendLimit: { enabled: true, limit: { type: 'credits', credits: 20_000 } },
+        memberCaps: [
+          { memberId: 'user_ann', credits: 500, interval: 'day' },
+          { memberId: 'user_bo', credits: 10_000, interval: 'month', enabled: false },
+        ],
+        alerts: [{ kind: 'remainingPercentage', threshold: 20, name: 'low' }],
+      },
+    });
+    const read = await controls.get({ customerId: ORG });
+    expect(read.controls).toEqual(saved.controls);
+    expect(read.controls.autoTopUp).toMatchObject({ enabled: true, threshold: 2_000, packId: 'credit_topup', purchaseLimit: { limit: 3, interval: 'month', intervalCount: 1 } });
+    expect(read.controls.spendLimit).toEqual({ enabled: true, limit: { type: 'credits', credits: 20_000 } });
+    expect(read.controls.memberCaps.map(({ used: _used, ...cap }) => cap)).toEqual([
+      { memberId: 'user_ann', credits: 500, interval: 'day', enabled: true },
+      { memberId: 'user_bo', credits: 10_000, interval: 'month', enabled: false },
+    ]);
+    expect(read.controls.alerts).toEqual([{ kind: 'remainingPercentage', threshold: 20, enabled: true, name: 'low' }]);
+    expect(read.granted).toBe(60_000);
+  });
+
+  it('leaves the keys a change does not set, and removes with null', async () => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    const controls = client();
+    await controls.set({ customerId: ORG, controls: { spendLimit: { enabled: true, limit: { type: 'percent', percent: 50 } }, memberCaps: [{ memberId: 'user_ann', credits: 5, interval: 'week' }] } });
+    await controls.set({ customerId: ORG, controls: { spendLimit: null } });
+    const read = await controls.get({ customerId: ORG });
+    expect(read.controls.spendLimit).toBeNull();
+    expect(read.controls.memberCaps).toHaveLength(1);
+  });
+});
+
+describe('the meter with member caps', () => {
+  it.each([
+    ['the kit client', meter],
+    ['the autumn-js SDK', () => createCreditMeter({ autumn: env.autumn, retry: FAST_RETRY, replayAfterMs: 0, now: () => env.standIn.clock.now() })],
+  ])("refuses a member past their cap with the cap, its interval and what is left, and lets another member through (%s)", async (_, make) => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    await viaKit().set({ customerId: ORG, controls: { memberCaps: [{ memberId: 'user_ann', credits: 100, interval: 'day' }] } });
+    const m = make();
+
+    const first = await m.reserve({ customerId: ORG, credits: 40, member: 'user_ann' });
+    await first.settle({ usage: { inputTokens: 10, outputTokens: 10 }, providerMetadata: { gateway: { cost: '0.01' } } }); // 40 credits, ann's
+
+    const error = await refusal(m.reserve({ customerId: ORG, credits: 70, member: 'user_ann' }));
+    expect(error.reason).toEqual({ limit: 'member_cap', memberId: 'user_ann', cap: 100, interval: 'day', remaining: 60 });
+    // What the UI reads from the 402 body.
+    expect(parseInsufficientCredits(JSON.stringify(error.toJSON()))?.reason).toMatchObject({ limit: 'member_cap', memberId: 'user_ann', remaining: 60 });
+
+    await expect(m.reserve({ customerId: ORG, credits: 70, member: 'user_bo' })).resolves.toMatchObject({ credits: 70 });
+    expect((await viaKit().get({ customerId: ORG })).controls.memberCaps[0]?.used).toBe(40);
+  });
+
+  it("refuses lowering a member's cap below what they used today, before sending anything", async () => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    const controls = viaKit();
+    await controls.set({ customerId: ORG, controls: { memberCaps: [{ memberId: 'user_ann', credits: 100, interval: 'day' }] } });
+    await meter().charge({ customerId: ORG, usd: '0.01', member: 'user_ann' }); // 40 credits
+    await expect(controls.set({ customerId: ORG, controls: { memberCaps: [{ memberId: 'user_ann', credits: 30, interval: 'day' }] } })).rejects.toMatchObject({
+      constructor: BillingControlsError,
+      field: 'memberCaps[0].credits',
+      reason: 'below_usage',
+    });
+  });
+
+  it('names the org balance when the org, not the member, is out of credits', async () => {
+    env.standIn.seedCustomer(ORG, { remaining: 10 });
+    await viaKit().set({ customerId: ORG, controls: { memberCaps: [{ memberId: 'user_ann', credits: 1_000, interval: 'day' }] } });
+    const error = await refusal(meter().reserve({ customerId: ORG, credits: 40, member: 'user_ann' }));
+    expect(error.reason).toEqual({ limit: 'balance', memberId: null, cap: null, interval: null, remaining: 10 });
+  });
+
+  it("names the org's spend limit once past the grant", async () => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    await viaKit().set({ customerId: ORG, controls: { spendLimit: { enabled: true, limit: { type: 'credits', credits: 100 } } } });
+    const m = meter();
+    await m.charge({ customerId: ORG, usd: '15.0125' }); // 60,050 credits: 50 into overage
+    const error = await refusal(m.reserve({ customerId: ORG, credits: 60, member: 'user_ann' }));
+    expect(error.reason).toEqual({ limit: 'spend_limit', memberId: null, cap: 100, interval: null, remaining: 50 });
+  });
+
+  it('keeps a member topped up by the org auto top-up: it fires after a charge below the threshold, and the next reservation passes', async () => {
+    // Autumn tops up from a prepaid price the org has bought before: one earlier top-up of 100 credits, a card on file.
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 1_000, topUpCredits: 100, paymentMethod: true });
+    await viaKit().set({ customerId: ORG, controls: { autoTopUp: { enabled: true, threshold: 500, packId: 'credit_topup', purchaseLimit: { limit: 1, interval: 'month' } } } });
+    const m = meter();
+    await m.charge({ customerId: ORG, usd: '0.2', member: 'user_ann' }); // 800 credits: 300 left, below 500
+    await env.standIn.flush();
+    expect(env.standIn.balance(ORG).remaining).toBe(40_300);
+    await expect(m.reserve({ customerId: ORG, credits: 1_000, member: 'user_ann' })).resolves.toMatchObject({ credits: 1_000 });
+    expect((await viaKit().get({ customerId: ORG })).controls.autoTopUp?.purchaseLimit).toMatchObject({ limit: 1, used: 1 });
+  });
+});

@@ -98,6 +98,10 @@ module.exports = Object.assign([
   // Moved on purpose, 12 → 13.6 KB (8.8 → 13.5 KB measured): the exactly-once protocol of issue 12 — the kit's own
   // Autumn client (deadlines, no fail-open, keyed charges), the write-ahead outbox and its Redis adapter, and the
   // fixes its fault tests found. Server code: never in a browser bundle.
-  { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '13.6 KB' },
+  // Moved on purpose again, 13.6 → 18.2 KB (13.5 → 18.08 KB measured), issue 17's spend controls: the controls'
+  // model and validation with a message per field (core, ~1.9 KB), createBillingControls with the mapping to and from
+  // Autumn's billing_controls, the SDK's camelCase both ways and which limit refused a reservation (~2.2 KB), the
+  // meter's member and refusal reason (~0.5 KB). Still far from mattering to an edge runtime (1 MB on Workers).
+  { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '18.2 KB' },
   { name: 'styles.css', path: 'dist/styles.css', gzip: true, limit: '10 KB' },
 ], { GOALS, lazyChunksApart });

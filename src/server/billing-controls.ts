@@ -35,7 +35,6 @@ import {
   type UsageAlertKind,
   type UsageCapInterval,
 } from '../core/billing-controls.js';
-import { normalizeCustomer } from '../core/customer.js';
 import { CreditsError } from '../core/errors.js';
 import { creditUnits, roundCredits, unitsToNumber, usdUnits } from '../core/decimal.js';
 import { AutumnCallError, autumnHttpClient, fromAutumnSdk, isTransient, type AutumnSdkLike, type CallOptions, type MeterAutumn } from './autumn-http.js';
@@ -78,6 +77,19 @@ const fromCustomer = (entry: Json) => entry.source !== 'plan';
 function stored(entry: Json): Json {
   const { source: _source, usage: _usage, ...rest } = entry;
   return rest;
+}
+
+/**
+ * The credit feature's balance in a customer as Autumn 1.x answers (`balances[feature]`, apiBalanceV1.ts): `remaining`
+ * floors at 0 and overage shows as usage past the grant.
+ */
+function balanceOf(customer: Json, featureId: string, places: number) {
+  const balances = isObject(customer.balances) ? customer.balances : {};
+  const balance = isObject(balances[featureId]) ? balances[featureId] : {};
+  const read = (value: unknown) => Math.max(0, roundCredits(number(value) ?? 0, places) ?? 0);
+  const granted = read(balance.granted);
+  const remaining = read(balance.remaining);
+  return { granted, remaining, overage: read(read(balance.usage) - granted), overageAllowed: balance.overage_allowed === true };
 }
 
 /** The member a usage limit belongs to: its filter is exactly `{ [memberProperty]: id }`. */
@@ -324,8 +336,8 @@ export function createBillingControls(options: BillingControlsClientOptions): Bi
   };
 
   function snapshot(customerId: string, customer: Json): OrgBillingControls {
-    const state = normalizeCustomer(customer, { config });
-    return { customerId, controls: fromAutumnBillingControls(customer.billing_controls, mapping), granted: state.granted, remaining: state.remaining, overage: state.overage };
+    const { granted, remaining, overage } = balanceOf(customer, config.featureId, config.creditDecimals);
+    return { customerId, controls: fromAutumnBillingControls(customer.billing_controls, mapping), granted, remaining, overage };
   }
 
   async function read(customerId: string): Promise<Json> {
@@ -389,7 +401,7 @@ export function refusalReason(customer: unknown, input: RefusalInput): CreditRef
   const json = isObject(customer) ? customer : {};
   const controls = isObject(json.billing_controls) ? json.billing_controls : {};
   const list = (key: string): Json[] => (Array.isArray(controls[key]) ? (controls[key] as unknown[]).filter(isObject) : []);
-  const state = normalizeCustomer(json, { featureId: input.featureId });
+  const state = balanceOf(json, input.featureId, places);
   const round = (value: number) => roundCredits(value, places) ?? value;
   const needed = creditUnits(input.needed, places) ?? 0n;
 

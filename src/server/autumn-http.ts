@@ -289,7 +289,13 @@ function convertKeys(value: unknown, key: (name: string) => string): unknown {
   const out: Record<string, unknown> = {};
   for (const name in value) {
     const inner = value[name];
-    out[key(name)] = name === 'properties' || name === 'metadata' ? inner : convertKeys(inner, key);
+    if (name === 'properties' || name === 'metadata') out[key(name)] = inner;
+    else if ((name === 'balances' || name === 'flags') && isObject(inner)) {
+      // Maps keyed by feature id: the ids stay as they are (a feature may be called `aiCredits`), their values convert.
+      const byFeature: Record<string, unknown> = {};
+      for (const featureId in inner) byFeature[featureId] = convertKeys(inner[featureId], key);
+      out[name] = byFeature;
+    } else out[key(name)] = convertKeys(inner, key);
   }
   return out;
 }

@@ -20,6 +20,7 @@ import {
   defaultCreditsConfig,
   fromAutumnBillingControls,
   refusalReason,
+  fromAutumnSdk,
   toAutumnBillingControls,
 } from '../../src/server.js';
 
@@ -299,5 +300,42 @@ describe('the meter, given a member', () => {
     await expect(meter.reserve({ customerId: ORG, credits: 1, member: '' })).rejects.toMatchObject({ code: 'invalid_amount' });
     await expect(meter.reserve({ customerId: ORG, credits: 1, member: 'a', properties: { user_id: 'b' } })).rejects.toMatchObject({ code: 'invalid_amount' });
     expect(autumn.requests).toEqual([]);
+  });
+});
+
+describe('fromAutumnSdk, for the billing controls', () => {
+  it("turns the SDK's camelCase customer into the wire's snake_case, leaving feature ids and event property names as they are", async () => {
+    const calls: unknown[] = [];
+    const sdkLike = {
+      check: async () => ({ allowed: true, customerId: ORG }),
+      track: async () => ({ customerId: ORG }),
+      balances: { finalize: async () => ({}) },
+      events: { aggregate: async () => ({ list: [] }), list: async () => ({ list: [] }) },
+      customers: {
+        get: async (params: Record<string, unknown>) => {
+          calls.push(params);
+          return {
+            id: ORG,
+            balances: { aiCredits: { featureId: 'aiCredits', granted: 100, remaining: 40, usage: 60, overageAllowed: false } },
+            billingControls: { usageLimits: [{ featureId: 'aiCredits', enabled: true, limit: 10, interval: 'day', filter: { properties: { user_id: 'u1', teamId: 't' } }, usage: 4 }] },
+          };
+        },
+        update: async (params: Record<string, unknown>) => {
+          calls.push(params);
+          return { id: ORG };
+        },
+      },
+    };
+    const autumn = fromAutumnSdk(sdkLike);
+    const signal = new AbortController().signal;
+    const customer = await autumn.getCustomer!({ customer_id: ORG, expand: ['billing_controls.auto_topups.purchase_limit'] }, { signal });
+    expect(calls[0]).toEqual({ customerId: ORG, expand: ['billing_controls.auto_topups.purchase_limit'] });
+    expect(customer).toEqual({
+      id: ORG,
+      balances: { aiCredits: { feature_id: 'aiCredits', granted: 100, remaining: 40, usage: 60, overage_allowed: false } },
+      billing_controls: { usage_limits: [{ feature_id: 'aiCredits', enabled: true, limit: 10, interval: 'day', filter: { properties: { user_id: 'u1', teamId: 't' } }, usage: 4 }] },
+    });
+    await autumn.updateCustomer!({ customer_id: ORG, billing_controls: { usage_limits: [{ feature_id: 'aiCredits', filter: { properties: { user_id: 'u1' } } }] } }, { signal });
+    expect(calls[1]).toEqual({ customerId: ORG, billingControls: { usageLimits: [{ featureId: 'aiCredits', filter: { properties: { user_id: 'u1' } } }] } });
   });
 });

@@ -54,15 +54,19 @@ export * from './react/components/usage-chart.js';
 export { IDLE_TOP_UP_STATE } from './react/shared/top-up.js';
 export { resolveCreditsFormat, type CreditsFormat, type CreditsFormatOptions } from './react/shared/credits-format.js';
 export {
+  DEFAULT_CAP_REACHED_LABELS,
   DEFAULT_INSUFFICIENT_CREDITS_MESSAGE,
   INSUFFICIENT_CREDITS_STATUS,
   isInsufficientCreditsError,
   parseInsufficientCredits,
   readInsufficientCredits,
+  type CapReachedLabels,
   type InsufficientCredits,
   type InsufficientCreditsBody,
   type InsufficientCreditsMessage,
+  type InsufficientCreditsReasonText,
 } from './react/lib/insufficient-credits.js';
+export { resolveAutoTopUp, type CreditAutoTopUp, type ResolvedAutoTopUp } from './react/lib/auto-top-up.js';
 export {
   DEFAULT_CREDIT_BALANCE_LABELS,
   creditBalanceState,

@@ -14,10 +14,12 @@ import {
   DEFAULT_LOW_CREDIT_WARNING_LABELS,
   lowCreditWarningLevel,
   lowCreditWarningVariants,
+  resolveAutoTopUp,
   useControllableState,
   useCreditFormatters,
   useCredits,
   withLabels,
+  type CreditAutoTopUp,
   type CreditFormatters,
   type CreditLevel,
   type CreditsConfig,
@@ -36,6 +38,12 @@ export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'child
     /** The balance; the warning shows for `low`, `empty` and `overage` when `status` is `ready`. */
     state: Pick<CreditState, 'status' | 'level' | 'remaining' | 'overage'>;
     onTopUp?: (() => void) | undefined;
+    /**
+     * The org's auto top-up (`controls.autoTopUp`, or `{ enabled, threshold, credits }`): when on, the message adds
+     * "Tops up 40,000 at 2,000 or less." (a pack's credits come from `config`: the connected warning passes the
+     * provider's; a view without `config` needs `credits`).
+     */
+    autoTopUp?: CreditAutoTopUp | null | undefined;
     /** Default true: shows a dismiss button. */
     dismissible?: boolean | undefined;
     dismissed?: boolean | undefined;
@@ -53,7 +61,7 @@ export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'child
 export interface LowCreditWarningContextValue {
   readonly state: LowCreditWarningViewProps['state'];
   readonly level: LowCreditWarningLevel;
-  /** The level's message from `labels` ("Your credits are running low: 1,200 left."). */
+  /** The level's message from `labels` ("Your credits are running low: 1,200 left."), and the auto top-up's when on. */
   readonly message: string;
   readonly formatters: CreditFormatters;
   readonly labels: LowCreditWarningLabels;
@@ -81,6 +89,7 @@ export const useLowCreditWarning: () => LowCreditWarningContextValue = useLowCre
 export function LowCreditWarningView({
   state,
   onTopUp,
+  autoTopUp,
   dismissible = true,
   dismissed: dismissedProp,
   defaultDismissed,
@@ -115,16 +124,18 @@ export function LowCreditWarningView({
   }, [worse, recovered, dismissed, dismissedLevel, level, setDismissed]);
 
   if (level === null || (dismissed && !worse)) return null;
+  const auto = resolveAutoTopUp(autoTopUp, config?.topUps);
 
   const context: LowCreditWarningContextValue = {
     state,
     level,
     message:
-      level === 'low'
+      (level === 'low'
         ? labels.low(formatters.credits(state.remaining))
         : level === 'empty'
           ? labels.empty
-          : labels.overage(formatters.credits(state.overage)),
+          : labels.overage(formatters.credits(state.overage))) +
+      (auto ? ` ${labels.autoTopUp(formatters.credits(auto.credits), formatters.credits(auto.threshold))}` : ''),
     formatters,
     labels,
     onTopUp,

@@ -448,3 +448,34 @@ describe('CreditBalance', () => {
     expect(screen.getByRole('meter')).toHaveAttribute('aria-valuetext', '800 of 8,000 credits left');
   });
 });
+
+describe('CreditBalance, given an auto top-up (issue 17)', () => {
+  it('says when it tops up, with the pack\'s credits from the config', async () => {
+    const { container } = render(
+      <CreditBalanceView remaining={5000} granted={8000} locale="en-US" autoTopUp={{ enabled: true, threshold: 2000, packId: 'credit_topup', purchaseLimit: null }} />,
+    );
+    const details = root().querySelector('[data-slot="credit-balance-details"]');
+    expect([...(details?.children ?? [])].map((item) => item.textContent)).toEqual(['of 8,000', 'Tops up 40,000 at 2,000 or less']);
+    await expectNoAxeViolations(container);
+  });
+
+  it.each([
+    ['off', { enabled: false, threshold: 2000, credits: 40_000 }],
+    ['without a readable amount', { enabled: true, threshold: 2000, packId: 'nope' }],
+    ['with a threshold that is not a number', { enabled: true, threshold: Number.NaN, credits: 40_000 }],
+    ['null', null],
+  ])('says nothing of it when it is %s', (_name, autoTopUp) => {
+    render(<CreditBalanceView remaining={5000} granted={8000} autoTopUp={autoTopUp} />);
+    expect(shownText()).not.toMatch(/Tops up/);
+    expectSaneDisplay();
+  });
+
+  it('takes { enabled, threshold, credits } and its label, on the connected balance', () => {
+    render(
+      <CreditsTestProvider balance={1500} granted={8000} locale="de-DE">
+        <CreditBalance autoTopUp={{ enabled: true, threshold: 1000.5, credits: 12_000 }} labels={{ autoTopUp: (credits, threshold) => `+${credits} unter ${threshold}` }} />
+      </CreditsTestProvider>,
+    );
+    expect(shownText()).toContain('+12.000 unter 1.000,5');
+  });
+});

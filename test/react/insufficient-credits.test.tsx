@@ -175,3 +175,56 @@ describe('the React entry', () => {
     }
   });
 });
+
+describe('InsufficientCreditsPrompt, given the limit that refused (issue 17)', () => {
+  const refused = (reason: Record<string, unknown>, available: number | null = 12_000) => ({
+    error: { code: 'insufficient_credits', needed: 120, available, reason },
+  });
+
+  it('says the member reached their own cap and what the org still has, and offers no packages (buying would not help)', async () => {
+    render(
+      <CreditsTestProvider balance={12_000} locale="en-US">
+        <InsufficientCreditsPrompt error={refused({ limit: 'member_cap', memberId: 'user_1', cap: 500, interval: 'day', remaining: 20 })} />
+      </CreditsTestProvider>,
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Usage cap reached' });
+    expect(dialog).toHaveAccessibleDescription(/Buying credits does not lift a cap/);
+    expect(dialog).toHaveTextContent('You reached your daily cap of 500 credits; your organization still has 12,000.');
+    expect(within(dialog).queryByRole('button', { name: /credits/ })).toBeNull();
+    expect(dialog).toHaveAttribute('data-limit', 'member_cap');
+    await expectNoAxeViolations(document.body);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('says an org-wide cap was reached', async () => {
+    render(
+      <CreditsTestProvider balance={12_000} locale="en-US">
+        <InsufficientCreditsPrompt error={refused({ limit: 'usage_cap', cap: 90_000, interval: 'month', remaining: 0 })} capLabels={{ title: 'Limit reached' }} />
+      </CreditsTestProvider>,
+    );
+    expect(await screen.findByRole('dialog', { name: 'Limit reached' })).toHaveTextContent('Your organization reached its monthly cap of 90,000 credits.');
+  });
+
+  it('says the spend limit was reached, and still offers the packages (credits bought lift it)', async () => {
+    render(
+      <CreditsTestProvider balance={0} locale="en-US">
+        <InsufficientCreditsPrompt error={refused({ limit: 'spend_limit', cap: 5000, remaining: 0 }, 0)} />
+      </CreditsTestProvider>,
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Top up credits' });
+    expect(dialog).toHaveTextContent('Your organization reached its overage limit of 5,000 credits.');
+    expect(within(dialog).getByRole('button', { name: /40,000 credits/ })).toBeInTheDocument();
+  });
+
+  it('words a cap without figures, and passes the reason to formatMessage', async () => {
+    const formatMessage = vi.fn(() => 'custom');
+    render(
+      <CreditsTestProvider balance={12_000} locale="de-DE">
+        <InsufficientCreditsPrompt error={refused({ limit: 'member_cap', memberId: 'u', cap: 1500.5, interval: 'week', remaining: null })} formatMessage={formatMessage} />
+      </CreditsTestProvider>,
+    );
+    expect(await screen.findByRole('dialog')).toHaveTextContent('custom');
+    expect(formatMessage).toHaveBeenCalledWith('120', '12.000', { limit: 'member_cap', memberId: 'u', cap: '1.500,5', interval: 'week', remaining: null });
+  });
+});

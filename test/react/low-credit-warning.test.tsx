@@ -324,3 +324,22 @@ describe('LowCreditWarning', () => {
     expect(await screen.findByRole('dialog', { name: 'Top up credits' })).toBeInTheDocument();
   });
 });
+
+describe('LowCreditWarning, given an auto top-up (issue 17)', () => {
+  it('adds when it tops up to the message, with the pack from the provider\'s config', async () => {
+    const { container } = render(
+      <CreditsTestProvider balance={1200} granted={8000} locale="en-US">
+        <LowCreditWarning autoTopUp={{ enabled: true, threshold: 1000, packId: 'credit_topup', purchaseLimit: null }} />
+      </CreditsTestProvider>,
+    );
+    expect(screen.getByRole('status')).toHaveTextContent('Your credits are running low: 1,200 left. Tops up 40,000 at 1,000 or less.');
+    await expectNoAxeViolations(container);
+  });
+
+  it('takes credits without a config, and says nothing when off', () => {
+    const { rerender } = render(<LowCreditWarningView state={stateOf(0)} autoTopUp={{ enabled: true, threshold: 500, credits: 9000 }} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('You are out of credits. Top up to keep going. Tops up 9,000 at 500 or less.');
+    rerender(<LowCreditWarningView state={stateOf(0)} autoTopUp={{ enabled: false, threshold: 500, credits: 9000 }} />);
+    expect(screen.getByRole('alert')).not.toHaveTextContent('Tops up');
+  });
+});

@@ -20,6 +20,7 @@ import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { createPartsContext } from '../lib/parts.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditsFormat } from '../lib/credits-format.js';
+import { resolveAutoTopUp, type CreditAutoTopUp, type ResolvedAutoTopUp } from '../lib/auto-top-up.js';
 import { TopUpDialogOnDemand } from '../lib/top-up-dialog-on-demand.js';
 import { DEFAULT_CREDIT_BALANCE_LABELS, creditBalanceState, creditBalanceVariants, type CreditBalanceLabels, type CreditBalanceState } from '../shared/credit-balance.js';
 
@@ -49,6 +50,11 @@ export type CreditBalanceViewProps = Omit<React.ComponentProps<'div'>, 'children
     timeZone?: string | undefined;
     /** Shows the "Top up" button. */
     onTopUp?: (() => void) | undefined;
+    /**
+     * The org's auto top-up (`controls.autoTopUp` from `createBillingControls().get()`, or `{ enabled, threshold,
+     * credits }`): when on, the details say "Tops up 40,000 at 2,000 or less".
+     */
+    autoTopUp?: CreditAutoTopUp | null | undefined;
     /** Shows "Retry" in the error state. */
     onRetry?: (() => void) | undefined;
     /** Makes the balance a button; called when it is activated (click, Enter, Space). */
@@ -70,6 +76,8 @@ export interface CreditBalanceContextValue {
   readonly total: number;
   readonly percent: number | null;
   readonly usd: number | null;
+  /** The auto top-up when it is on (its credits from the config's pack), else null. */
+  readonly autoTopUp: ResolvedAutoTopUp | null;
   readonly formatters: CreditFormatters;
   readonly labels: CreditBalanceLabels;
   /** `labels.title`, else the config's `featureName`. */
@@ -160,6 +168,7 @@ export function CreditBalanceView({
   onRetry,
   onOpenBreakdown,
   breakdown,
+  autoTopUp,
   labels: labelOverrides,
   action,
   size,
@@ -173,6 +182,7 @@ export function CreditBalanceView({
   const titleId = React.useId();
   const context: CreditBalanceContextValue = {
     ...shown,
+    autoTopUp: resolveAutoTopUp(autoTopUp, config.topUps),
     formatters,
     labels,
     title: labels.title ?? config.featureName,
@@ -381,7 +391,10 @@ export function CreditBalanceMeter({ className, ...props }: Omit<React.Component
   );
 }
 
-/** "of 8,000 · 200 credits over the balance · Resets Dec 1": the parts that apply; nothing when none does. */
+/**
+ * "of 8,000 · 200 credits over the balance · Tops up 40,000 at 2,000 or less · Resets Dec 1": the parts that apply;
+ * nothing when none does.
+ */
 export function CreditBalanceDetails({ className, ...props }: Omit<React.ComponentProps<'p'>, 'children'>) {
   const context = useCreditBalancePart();
   const { state, total, formatters, labels } = context;
@@ -389,6 +402,7 @@ export function CreditBalanceDetails({ className, ...props }: Omit<React.Compone
   if (!ready(context)) return null;
   if (!state.unlimited && total > 0) parts.push(labels.ofTotal(formatters.credits(total)));
   if (state.overage > 0) parts.push(labels.overage(formatters.credits(state.overage)));
+  if (context.autoTopUp) parts.push(labels.autoTopUp(formatters.credits(context.autoTopUp.credits), formatters.credits(context.autoTopUp.threshold)));
   if (state.nextResetAt !== null) parts.push(labels.resets(formatters.date(state.nextResetAt)));
   if (parts.length === 0) return null;
   // One flex item per part, each with its "·" centred in the 0.75 rem gap before it (an absolute box as wide as the

@@ -16,6 +16,7 @@ import { cn } from '../lib/cn.js';
 import { composeEventHandlers } from '../lib/compose-event-handlers.js';
 import { withLabels } from '../lib/labels.js';
 import { useCreditFormatters } from '../lib/credits-format.js';
+import { resolveAutoTopUp, type CreditAutoTopUp } from '../lib/auto-top-up.js';
 import { createPartsContext } from '../lib/parts.js';
 import { useControllableState } from '../lib/use-controllable-state.js';
 import { TopUpDialogOnDemand } from '../lib/top-up-dialog-on-demand.js';
@@ -29,6 +30,12 @@ export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'child
     /** The balance; the warning shows for `low`, `empty` and `overage` when `status` is `ready`. */
     state: Pick<CreditState, 'status' | 'level' | 'remaining' | 'overage'>;
     onTopUp?: (() => void) | undefined;
+    /**
+     * The org's auto top-up (`controls.autoTopUp`, or `{ enabled, threshold, credits }`): when on, the message adds
+     * "Tops up 40,000 at 2,000 or less." (a pack's credits come from `config`: the connected warning passes the
+     * provider's; a view without `config` needs `credits`).
+     */
+    autoTopUp?: CreditAutoTopUp | null | undefined;
     /** Default true: shows a dismiss button. */
     dismissible?: boolean | undefined;
     dismissed?: boolean | undefined;
@@ -46,7 +53,7 @@ export type LowCreditWarningViewProps = Omit<React.ComponentProps<'div'>, 'child
 export interface LowCreditWarningContextValue {
   readonly state: LowCreditWarningViewProps['state'];
   readonly level: LowCreditWarningLevel;
-  /** The level's message from `labels` ("Your credits are running low: 1,200 left."). */
+  /** The level's message from `labels` ("Your credits are running low: 1,200 left."), and the auto top-up's when on. */
   readonly message: string;
   readonly formatters: CreditFormatters;
   readonly labels: LowCreditWarningLabels;
@@ -74,6 +81,7 @@ export const useLowCreditWarning: () => LowCreditWarningContextValue = useLowCre
 export function LowCreditWarningView({
   state,
   onTopUp,
+  autoTopUp,
   dismissible = true,
   dismissed: dismissedProp,
   defaultDismissed,
@@ -108,16 +116,18 @@ export function LowCreditWarningView({
   }, [worse, recovered, dismissed, dismissedLevel, level, setDismissed]);
 
   if (level === null || (dismissed && !worse)) return null;
+  const auto = resolveAutoTopUp(autoTopUp, config?.topUps);
 
   const context: LowCreditWarningContextValue = {
     state,
     level,
     message:
-      level === 'low'
+      (level === 'low'
         ? labels.low(formatters.credits(state.remaining))
         : level === 'empty'
           ? labels.empty
-          : labels.overage(formatters.credits(state.overage)),
+          : labels.overage(formatters.credits(state.overage))) +
+      (auto ? ` ${labels.autoTopUp(formatters.credits(auto.credits), formatters.credits(auto.threshold))}` : ''),
     formatters,
     labels,
     onTopUp,

@@ -118,8 +118,50 @@ export async function readInsufficientCredits(response: Response): Promise<Insuf
   }
 }
 
-/** The line above the packages; `available` is null when the server did not say. */
-export type InsufficientCreditsMessage = (needed: string, available: string | null) => string;
+/** A refusal's reason with its amounts formatted (`cap`, `remaining`: null when the server did not say). */
+export interface InsufficientCreditsReasonText {
+  readonly limit: CreditLimitKind;
+  readonly memberId: string | null;
+  readonly cap: string | null;
+  readonly interval: UsageCapInterval | null;
+  readonly remaining: string | null;
+}
 
-export const DEFAULT_INSUFFICIENT_CREDITS_MESSAGE: InsufficientCreditsMessage = (needed, available) =>
-  available === null ? `This message needs ${needed} credits.` : `This message needs ${needed} credits; you have ${available}.`;
+/**
+ * The line above the packages; `available` is null when the server did not say. `reason` says which limit refused
+ * the call (absent from callers written before issue 17: read it as the balance).
+ */
+export type InsufficientCreditsMessage = (needed: string, available: string | null, reason?: InsufficientCreditsReasonText) => string;
+
+/** "daily cap" for a cap per day. */
+const PER_INTERVAL: Readonly<Record<UsageCapInterval, string>> = { day: 'daily ', week: 'weekly ', month: 'monthly ', year: 'yearly ' };
+
+/**
+ * "This message needs 1,200 credits; you have 300." for the balance; for a cap: "You reached your daily cap of 500
+ * credits; your organization still has 12,000." (a member's), "Your organization reached its monthly cap of 90,000
+ * credits." (an org-wide usage cap), "Your organization reached its overage limit of 5,000 credits." (the spend limit).
+ */
+export const DEFAULT_INSUFFICIENT_CREDITS_MESSAGE: InsufficientCreditsMessage = (needed, available, reason) => {
+  const cap = `${reason?.interval ? PER_INTERVAL[reason.interval] : ''}cap${reason?.cap ? ` of ${reason.cap} credits` : ''}`;
+  switch (reason?.limit) {
+    case 'member_cap':
+      return `You reached your ${cap}${available === null ? '.' : `; your organization still has ${available}.`}`;
+    case 'usage_cap':
+      return `Your organization reached its ${cap}.`;
+    case 'spend_limit':
+      return `Your organization reached its overage limit${reason.cap ? ` of ${reason.cap} credits` : ''}.`;
+    default:
+      return available === null ? `This message needs ${needed} credits.` : `This message needs ${needed} credits; you have ${available}.`;
+  }
+};
+
+/** The prompt's title and description when a usage cap refused the call (it offers no packages then). */
+export interface CapReachedLabels {
+  readonly title: string;
+  readonly description: string;
+}
+
+export const DEFAULT_CAP_REACHED_LABELS: CapReachedLabels = Object.freeze({
+  title: 'Usage cap reached',
+  description: 'Buying credits does not lift a cap: it resets with its period, or an admin can raise it.',
+});

@@ -29,6 +29,8 @@ export interface CreditBalanceLabels {
   readonly resets: (date: string) => string;
   /** Usage beyond the balance (billed as overage). */
   readonly overage: (credits: string) => string;
+  /** An auto top-up that is on: the credits it adds and the balance it fires at (Autumn: at or below it). */
+  readonly autoTopUp: (credits: string, threshold: string) => string;
   readonly topUp: string;
   readonly loading: string;
   readonly error: string;
@@ -49,6 +51,7 @@ export const DEFAULT_CREDIT_BALANCE_LABELS: CreditBalanceLabels = Object.freeze(
   worth: (money: string) => `≈ ${money}`,
   resets: (date: string) => `Resets ${date}`,
   overage: (credits: string) => `${credits} credits over the balance`,
+  autoTopUp: (credits: string, threshold: string) => `Tops up ${credits} at ${threshold} or less`,
   topUp: 'Top up',
   loading: 'Loading credits…',
   error: 'Could not load your credits.',

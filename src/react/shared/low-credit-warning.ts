@@ -18,6 +18,8 @@ export interface LowCreditWarningLabels {
   readonly low: (remaining: string) => string;
   readonly empty: string;
   readonly overage: (overage: string) => string;
+  /** After the message when an auto top-up is on: the credits it adds and the balance it fires at (or below). */
+  readonly autoTopUp: (credits: string, threshold: string) => string;
   readonly topUp: string;
   readonly dismiss: string;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_LOW_CREDIT_WARNING_LABELS: LowCreditWarningLabels = Object.
   low: (remaining: string) => `Your credits are running low: ${remaining}\u00a0left.`,
   empty: 'You are out of credits. Top up to keep going.',
   overage: (overage: string) => `Your credits are used up; ${overage} credits so far are billed as overage.`,
+  autoTopUp: (credits: string, threshold: string) => `Tops up ${credits} at ${threshold} or less.`,
   topUp: 'Top up',
   dismiss: 'Dismiss',
 });

@@ -49,6 +49,10 @@ export {
 export * from './react/components/credit-estimate.js';
 export * from './react/components/usage-breakdown.js';
 export * from './react/components/usage-chart.js';
+// Explicitly, so that `AutoTopUpSettings` is the component AND (its type) the core's model, not an ambiguous name.
+export * from './react/components/auto-top-up-settings.js';
+export { AutoTopUpSettings } from './react/components/auto-top-up-settings.js';
+export * from './react/components/spend-limits.js';
 
 // Directive-free: callable from a Server Component or a Route Handler (issue 13).
 export { IDLE_TOP_UP_STATE } from './react/shared/top-up.js';
@@ -140,6 +144,43 @@ export {
   type UsageChartSeriesItem,
   type UsageChartState,
 } from './react/shared/usage-chart.js';
+export {
+  DEFAULT_BILLING_CONTROLS_ISSUE_LABEL,
+  billingControlsFormState,
+  memberCapUsage,
+  readBillingControlsIssues,
+  type BillingControlsData,
+  type BillingControlsFormState,
+  type BillingControlsIssueLabel,
+  type BillingControlsIssueValues,
+  type BillingControlsSaveStatus,
+} from './react/shared/billing-controls-form.js';
+export {
+  DEFAULT_AUTO_TOP_UP_PURCHASE_LIMIT,
+  DEFAULT_AUTO_TOP_UP_SETTINGS_LABELS,
+  autoTopUpSettingsVariants,
+  checkAutoTopUpValue,
+  defaultAutoTopUpValue,
+  type AutoTopUpSettingsLabels,
+  type AutoTopUpSettingsValue,
+} from './react/shared/auto-top-up-settings.js';
+export {
+  DEFAULT_SPEND_LIMIT,
+  DEFAULT_SPEND_LIMITS_LABELS,
+  EMPTY_SPEND_LIMITS,
+  SPEND_LIMIT_UNITS,
+  checkSpendLimitsValue,
+  memberUsage,
+  spendLimitAmount,
+  spendLimitKey,
+  spendLimitsVariants,
+  withSpendLimitUnit,
+  type MemberCapValue,
+  type SpendLimitUnit,
+  type SpendLimitValue,
+  type SpendLimitsLabels,
+  type SpendLimitsValue,
+} from './react/shared/spend-limits.js';
 export {
   messageCostState,
   resolveMessageCost,

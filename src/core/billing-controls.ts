@@ -9,7 +9,7 @@
  *   credits, `purchase_limit` { interval hour|day|week|month, interval_count >= 1, limit >= 1 }), one entry per
  *   feature; `usage_limits` one entry per feature AND filter.
  * - shared/models/cusModels/billingControls/spendLimit.ts — `overage_limit` >= 0, `limit_type` absolute |
- *   usage_percentage (a percent of the allowance, e.g. 120).
+ *   usage_percentage (overage as a percent of the main recurring plan's allowance, e.g. 120: see SpendLimitAmount).
  * - shared/models/cusModels/billingControls/usageLimit.ts — `limit` >= 0 per day|week|month|year; `filter.properties`
  *   (1 to 4 keys, values 1..128 characters, compared as strings): only events whose properties match count. That is
  *   how a cap is a MEMBER's cap: a customer-level usage limit filtered on the member's property (`user_id`).
@@ -61,7 +61,11 @@ export interface AutoTopUpSettings {
 
 /**
  * How far past its allowance the org may go (overage): in credits, in money (the config's currency, converted at
- * `creditsPerUsd`), or as a percent of the plan's allowance (120 = 20% past it... Autumn's `usage_percentage`).
+ * `creditsPerUsd`), or as a percent of the main recurring plan's allowance (Autumn's `usage_percentage`): the
+ * percent is the OVERAGE allowed, so 120 on a 60,000-credit plan allows 72,000 credits past it — usage up to 220%
+ * of the allowance — and 20 allows 12,000. Top-ups are not part of that allowance (cusEntsToMainPlanAllowance.ts,
+ * resolveSpendLimitOverageLimit.ts: `overage_limit / 100 × allowance`); with no recurring plan allowance Autumn
+ * applies no percent limit. The server's `spendLimitPercentToCredits` and `OrgBillingControls.allowance` convert it.
  */
 export type SpendLimitAmount =
   | { readonly type: 'credits'; readonly credits: number }

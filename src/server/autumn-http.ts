@@ -33,6 +33,29 @@ export interface CallOptions {
   readonly idempotencyKey?: string | undefined;
 }
 
+/**
+ * What a track answered that the meter reads: what it actually deducted, per balance (Autumn's `deductions`,
+ * shared/api/balances/track/trackResponseV3.ts). A spend limit caps a track even under `overflow`, silently: the
+ * sum of `deductions` is then less than the value sent. `null` when the answer did not say (older API versions, a
+ * client of your own that returns nothing).
+ */
+export interface TrackAnswer {
+  readonly deductions: ReadonlyArray<{ readonly featureId: string | null; readonly value: number }> | null;
+}
+
+/** `deductions` of a track answer, snake_case (the wire) or camelCase (autumn-js); null when absent or malformed. */
+export function trackDeductions(answer: unknown): TrackAnswer['deductions'] {
+  const list = isObject(answer) ? answer.deductions : undefined;
+  if (!Array.isArray(list)) return null;
+  const out: Array<{ featureId: string | null; value: number }> = [];
+  for (const item of list) {
+    if (!isObject(item) || typeof item.value !== 'number' || !Number.isFinite(item.value)) return null;
+    const featureId = typeof item.feature_id === 'string' ? item.feature_id : typeof item.featureId === 'string' ? item.featureId : null;
+    out.push({ featureId, value: item.value });
+  }
+  return out;
+}
+
 /** What the meter needs from Autumn. */
 export interface MeterAutumn {
   check(body: {
@@ -48,7 +71,7 @@ export interface MeterAutumn {
     value: number;
     properties?: Record<string, unknown>;
     overage_behavior?: 'cap' | 'overflow';
-  }, options: CallOptions): Promise<void>;
+  }, options: CallOptions): Promise<TrackAnswer | void>;
   finalize(body: { lock_id: string; action: 'confirm' | 'release'; override_value?: number }, options: CallOptions): Promise<void>;
   aggregate(body: { customer_id: string; feature_id: string; range?: string; group_by?: string; max_groups?: number }, options: CallOptions): Promise<AggregateAnswer>;
   /** Events carrying a property value, for reconciling a charge whose idempotency key has lapsed. */
@@ -167,7 +190,8 @@ export function autumnHttpClient(options: AutumnHttpClientOptions): MeterAutumn 
       return { status, allowed: json.allowed, customerId: typeof json.customer_id === 'string' ? json.customer_id : '', remaining };
     },
     async track(body, call) {
-      await post('balances.track', body, call);
+      const { json } = await post('balances.track', body, call);
+      return { deductions: trackDeductions(json) };
     },
     async finalize(body, call) {
       const { status, json } = await post('balances.finalize', body, call);
@@ -331,6 +355,7 @@ export function fromAutumnSdk(sdk: AutumnSdkLike): MeterAutumn {
         if (!answer || typeof answer.customerId !== 'string' || answer.customerId === '') {
           throw new AutumnCallError('network', 'balances.track: autumn-js answered with its fail-open placeholder (Autumn was not reached)');
         }
+        return { deductions: trackDeductions(answer) };
       }),
     finalize: (body, call) => wrap('balances.finalize', async () => void (await sdk.balances.finalize(camel(body), options(call)))),
     aggregate: (body, call) => wrap('events.aggregate', () => sdk.events.aggregate(camel(body), options(call))),

@@ -92,6 +92,46 @@ function balanceOf(customer: Json, featureId: string, places: number) {
   return { granted, remaining, overage: read(read(balance.usage) - granted), overageAllowed: balance.overage_allowed === true };
 }
 
+/**
+ * The allowance a `usage_percentage` spend limit is a percent of, from the customer's balance (apiBalanceV1.ts): the
+ * main RECURRING plan's included credits only — cusEntsToMainPlanAllowance.ts sums the entitlements of main (not
+ * add-on), recurring customer products, without rollovers — so top-ups never count. From the wire: the `breakdown`
+ * entries with an `included_grant` whose `reset` recurs (a one-off grant has `reset: null`), minus the plans named
+ * in `addOnPlanIds` (the config's top-ups); `prepaid_grant` (bought packs) never counts. Without a breakdown (an
+ * answer that leaves it out) the whole grant is the best guess. `null` when the allowance is 0: Autumn then applies
+ * no percentage limit at all (resolveSpendLimitOverageLimit.ts answers `undefined`).
+ */
+function mainPlanAllowance(customer: Json, featureId: string, places: number, addOnPlanIds: readonly string[]): number | null {
+  const balances = isObject(customer.balances) ? customer.balances : {};
+  const balance = isObject(balances[featureId]) ? balances[featureId] : {};
+  let units = 0n;
+  if (Array.isArray(balance.breakdown)) {
+    for (const entry of balance.breakdown) {
+      if (!isObject(entry) || !isObject(entry.reset) || entry.reset.interval === 'one_off') continue;
+      if (typeof entry.plan_id === 'string' && addOnPlanIds.includes(entry.plan_id)) continue;
+      const included = creditUnits(number(entry.included_grant) ?? 0, places) ?? 0n;
+      if (included > 0n) units += included;
+    }
+  } else {
+    units = creditUnits(Math.max(0, number(balance.granted) ?? 0), places) ?? 0n;
+  }
+  return units > 0n ? unitsToNumber(units, places) : null;
+}
+
+/**
+ * A percentage spend limit in credits of overage, as Autumn resolves it (resolveSpendLimitOverageLimit.ts:
+ * `overage_limit / 100 × main plan allowance`): 120 on a 60,000-credit plan allows 72,000 credits PAST the allowance
+ * (usage up to 220% of it), whatever top-ups the org bought. Exact to `places`; null when there is no allowance.
+ */
+export function spendLimitPercentToCredits(percent: number, allowance: number | null, places = 6): number | null {
+  if (allowance === null || !(allowance > 0) || !Number.isFinite(percent) || percent < 0) return null;
+  const percentUnits = creditUnits(percent, places);
+  const allowanceUnits = creditUnits(allowance, places);
+  if (percentUnits === null || allowanceUnits === null) return null;
+  // percent × allowance / 100, both in units of 10^-places: one division, rounded down (never more room than Autumn).
+  return unitsToNumber((percentUnits * allowanceUnits) / (100n * 10n ** BigInt(places)), places);
+}
+
 /** The member a usage limit belongs to: its filter is exactly `{ [memberProperty]: id }`. */
 function memberOf(limit: Json, memberProperty: string): string | null {
   const properties = isObject(limit.filter) && isObject(limit.filter.properties) ? limit.filter.properties : null;
@@ -244,6 +284,11 @@ export interface OrgBillingControls {
   readonly controls: BillingControls;
   /** Credits granted this period (the plan's and top-ups'), what thresholds are compared with. */
   readonly granted: number;
+  /**
+   * The main recurring plan's allowance, without top-ups: what a `percent` spend limit is a percent of (a limit of
+   * 120 allows `1.2 × allowance` credits of overage). Null when there is none (Autumn then applies no percent limit).
+   */
+  readonly allowance: number | null;
   /** Credits left (never negative). */
   readonly remaining: number;
   /** Credits used beyond the grant (overage). */
@@ -337,7 +382,8 @@ export function createBillingControls(options: BillingControlsClientOptions): Bi
 
   function snapshot(customerId: string, customer: Json): OrgBillingControls {
     const { granted, remaining, overage } = balanceOf(customer, config.featureId, config.creditDecimals);
-    return { customerId, controls: fromAutumnBillingControls(customer.billing_controls, mapping), granted, remaining, overage };
+    const allowance = mainPlanAllowance(customer, config.featureId, config.creditDecimals, addOnPlanIds(config));
+    return { customerId, controls: fromAutumnBillingControls(customer.billing_controls, mapping), granted, allowance, remaining, overage };
   }
 
   async function read(customerId: string): Promise<Json> {
@@ -369,6 +415,11 @@ export function createBillingControls(options: BillingControlsClientOptions): Bi
   };
 }
 
+/** The plans of a config that are add-ons (its top-ups): never part of the main plan's allowance. */
+export function addOnPlanIds(config: Pick<CreditsConfig, 'plans' | 'topUps'>): string[] {
+  return [...new Set([...config.topUps.map((pack) => pack.planId), ...config.plans.filter((plan) => plan.kind === 'top_up').map((plan) => plan.id)])];
+}
+
 /** What the meter knows when Autumn refuses a reservation. */
 export interface RefusalInput {
   readonly featureId: string;
@@ -378,6 +429,8 @@ export interface RefusalInput {
   readonly properties: Readonly<Record<string, unknown>>;
   readonly memberProperty?: string;
   readonly creditDecimals?: number;
+  /** Plans that are add-ons (the config's top-ups, `addOnPlanIds(config)`): left out of a percent limit's allowance. */
+  readonly addOnPlanIds?: readonly string[];
 }
 
 const matches = (filter: unknown, properties: Readonly<Record<string, unknown>>): boolean => {
@@ -426,11 +479,18 @@ export function refusalReason(customer: unknown, input: RefusalInput): CreditRef
   }
 
   const spend = list('spend_limits').find((entry) => entry.enabled === true && entry.feature_id === input.featureId && number(entry.overage_limit) !== null);
-  if (spend && state.overageAllowed) {
-    const value = number(spend.overage_limit)!;
-    // resolveSpendLimitOverageLimit: a percentage is of the main plan's allowance (here the grant).
-    const cap = spend.limit_type === 'usage_percentage' ? round((value / 100) * state.granted) : round(value);
-    const remaining = round(Math.max(0, cap - state.overage) + state.remaining);
+  // resolveSpendLimitOverageLimit.ts: a percentage is of the main recurring plan's allowance, top-ups excluded, and
+  // is the OVERAGE allowed past it (120 → usage up to 220% of the allowance); no allowance → no limit at all.
+  const value = spend ? number(spend.overage_limit)! : null;
+  const cap =
+    value === null
+      ? null
+      : spend!.limit_type === 'usage_percentage'
+        ? spendLimitPercentToCredits(value, mainPlanAllowance(json, input.featureId, places, input.addOnPlanIds ?? []), places)
+        : round(value);
+  if (cap !== null && state.overageAllowed) {
+    const room = (creditUnits(cap, places) ?? 0n) - (creditUnits(state.overage, places) ?? 0n);
+    const remaining = unitsToNumber((room > 0n ? room : 0n) + (creditUnits(state.remaining, places) ?? 0n), places);
     return { limit: 'spend_limit', memberId: null, cap, interval: null, remaining };
   }
   return { limit: 'balance', memberId: null, cap: null, interval: null, remaining: state.remaining };

@@ -7,6 +7,10 @@
  *   settle   — the REAL cost (gateway cost, else token prices) is charged with one `track` under an idempotency key
  *              (`Idempotency-Key: <id>:charge`; Autumn refuses a repeat for 24 h with 409), written to the outbox
  *              first and removed from it once Autumn has it. Cost beyond the reserve is charged too (`overflow`).
+ *              `overflow` passes usage caps but NOT the org's spend limit: Autumn then deducts only up to the limit,
+ *              silently (a 200). The track answer's `deductions` say what it took: the rest is reported as `capped`
+ *              (the record, `onCapped`), never sent again — Autumn has the key, and a later resend would charge twice
+ *              once the limit is raised.
  *   release  — on model error or abort with nothing consumed; a lock left by a crashed process expires.
  *
  * Why not confirm the lock? Autumn deletes a finalized lock, so its id is free again: a late duplicate of the reserve
@@ -26,9 +30,10 @@ import {
   type AutumnSdkLike,
   type CallOptions,
   type MeterAutumn,
+  type TrackAnswer,
 } from './autumn-http.js';
 import { MAX_MEMBER_ID_LENGTH, type CreditRefusalReason } from '../core/billing-controls.js';
-import { DEFAULT_MEMBER_PROPERTY, refusalReason } from './billing-controls.js';
+import { DEFAULT_MEMBER_PROPERTY, addOnPlanIds, refusalReason } from './billing-controls.js';
 import { checkCustomerId, MAX_ID_LENGTH } from './customer-id.js';
 import { BillingUnavailableError, InsufficientCreditsError, UnknownCustomerError } from './errors.js';
 import { memoryOutbox, type OutboxEntry, type OutboxStore } from './outbox.js';
@@ -70,13 +75,46 @@ export interface MessageCostRecord {
   readonly estimatedCredits: number | null;
   readonly usage: TokenPools;
   readonly steps: number;
-  /** False when Autumn could not be charged yet: the charge is in the outbox (and was given to `onUnbilled`). */
+  /**
+   * False when Autumn could not be charged yet: the charge is in the outbox (and was given to `onUnbilled`). True
+   * when Autumn has it — which does not mean it deducted all of it: see `deducted` and `capped`.
+   */
   readonly billed: boolean;
+  /**
+   * Credits Autumn actually deducted, from its track answer's `deductions`. Null when not billed, when nothing was
+   * charged, or when Autumn did not say (a repeated key's 409, an answer without `deductions`).
+   */
+  readonly deducted?: number | null;
+  /**
+   * Credits charged that Autumn did NOT deduct: the org's spend limit capped the charge (Autumn caps even `overflow`
+   * at it, without an error). 0 when all of it was deducted or it is not known. Never retried (see `onCapped`).
+   */
+  readonly capped?: number;
   readonly properties: Properties;
 }
 
 /** A charge in the outbox (see `OutboxEntry`): not yet acknowledged by Autumn, or for a human to decide. */
 export type UnbilledCharge = OutboxEntry;
+
+/**
+ * A charge Autumn took but deducted only part of: the org's spend limit capped it. Autumn has its idempotency key, so
+ * it is done: not in the outbox, never sent again (once the limit is raised, a resend would charge twice). What is
+ * left (`capped`) is yours to decide on: absorb it, bill it another way, or raise the limit for next time.
+ */
+export interface CappedCharge {
+  /** The charge's idempotency key (`<reservation id>:charge`, or the charge id). */
+  readonly id: string;
+  readonly customerId: string;
+  readonly featureId: string;
+  readonly model: string | null;
+  /** Credits charged (sent to Autumn), as an exact decimal string. */
+  readonly credits: string;
+  /** Credits Autumn deducted. */
+  readonly deducted: string;
+  /** `credits - deducted`: not billed. */
+  readonly capped: string;
+  readonly properties: Properties;
+}
 
 export interface CreditMeterOptions {
   /**
@@ -107,6 +145,11 @@ export interface CreditMeterOptions {
   readonly replayAfterMs?: number;
   /** Receives every charge that could not be made (yet). Also kept in the outbox. */
   readonly onUnbilled?: (charge: UnbilledCharge) => void | Promise<void>;
+  /**
+   * Receives every charge Autumn deducted only in part (a spend limit capped it; see `CappedCharge`). Not retried,
+   * not in the outbox. Default: a `console.warn`, so it is never silent.
+   */
+  readonly onCapped?: (charge: CappedCharge) => void | Promise<void>;
   /** Clock for lock expiry (tests move it). Default `Date.now`. */
   readonly now?: () => number;
   /** Id generator for reservations without an explicit id. */
@@ -268,6 +311,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   const createId = options.createId ?? randomId;
   const outbox = options.outbox ?? memoryOutbox(now);
   const memberProperty = options.memberProperty ?? DEFAULT_MEMBER_PROPERTY;
+  const onTopUps = addOnPlanIds(config);
   const replayer = `replayer_${globalThis.crypto.randomUUID()}`;
   const autumn: MeterAutumn = options.autumn
     ? isMeterAutumn(options.autumn)
@@ -387,7 +431,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
    * it now or already had it (409 on the key); `failed` with the entry updated otherwise (ambiguous → autumn_failed,
    * refused → rejected). Retries transient failures up to `retry.attempts`.
    */
-  async function send(entry: OutboxEntry): Promise<{ applied: true } | { applied: false; entry: OutboxEntry }> {
+  async function send(entry: OutboxEntry): Promise<{ applied: true; deducted: bigint | null } | { applied: false; entry: OutboxEntry }> {
     let attempts = entry.attempts;
     let lastAttemptAt = entry.lastAttemptAt;
     let lastError: unknown;
@@ -398,12 +442,14 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       attempts += 1;
       lastAttemptAt = now();
       try {
-        await call((callOptions) => autumn.track(body, callOptions), entry.id);
-        return { applied: true };
+        const answer = await call((callOptions) => autumn.track(body, callOptions), entry.id);
+        const deducted = deductedUnits(answer);
+        if (deducted !== null && entry.credits !== null) await reportCapped(entry, deducted);
+        return { applied: true, deducted };
       } catch (error) {
         lastError = error;
         if (error instanceof AutumnCallError && error.code === 'duplicate_idempotency_key') {
-          if (!mayBeInFlight) return { applied: true };
+          if (!mayBeInFlight) return { applied: true, deducted: null };
           // Autumn claims a key when a request starts and gives it back if that request fails: while our own earlier
           // attempt may still be running, the 409 proves nothing. A replay after `replayAfterMs` asks again.
           return { applied: false, entry: { ...entry, attempts, lastAttemptAt, reason: 'autumn_failed', error: `${errorText(error)} (an earlier attempt may still be in flight)` } };
@@ -418,16 +464,17 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
 
   /**
    * Charges `units` exactly once under `id`: written to the outbox, sent, removed when Autumn has it. Returns whether
-   * Autumn acknowledged it; a failure stays in the outbox for `replayUnbilled` (and goes to `onUnbilled`).
+   * Autumn acknowledged it and what it deducted (null: not said); a failure stays in the outbox for `replayUnbilled`
+   * (and goes to `onUnbilled`).
    */
-  async function chargeOnce(id: string, customerId: string, units: bigint, model: string | null, usage: TokenPools, properties: Properties): Promise<boolean> {
-    if (units <= 0n) return true;
+  async function chargeOnce(id: string, customerId: string, units: bigint, model: string | null, usage: TokenPools, properties: Properties): Promise<{ billed: boolean; deducted: bigint | null }> {
+    if (units <= 0n) return { billed: true, deducted: null };
     const credits = unitsToString(units, places);
     if (units >= ABSURD_CREDITS * 10n ** BigInt(places)) {
       const held = entryFor({ id, reason: 'rejected', customerId, model, credits, usage, properties, error: `refused to send an absurd charge of ${credits} credits: check the usage and replay by hand` });
       await outbox.put(held);
       await report(held);
-      return false;
+      return { billed: false, deducted: null };
     }
     // Stamped as attempted now: replayers leave it alone while this process is sending it.
     const pending = entryFor({ id, reason: 'pending', customerId, model, credits, usage, properties, error: null }, now());
@@ -437,16 +484,50 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       // No durable record: still try to charge now; if that fails too, onUnbilled is the last place the charge lives.
       const sent = await send(pending);
       if (!sent.applied) await report({ ...sent.entry, error: `${sent.entry.error ?? ''} (outbox unavailable: ${errorText(error)})` });
-      return sent.applied;
+      return sent.applied ? { billed: true, deducted: sent.deducted } : { billed: false, deducted: null };
     }
     const sent = await send(pending);
     if (sent.applied) {
       await outbox.delete(id).catch(() => {});
-      return true;
+      return { billed: true, deducted: sent.deducted };
     }
     await outbox.put(sent.entry).catch(() => {});
     await report(sent.entry);
-    return false;
+    return { billed: false, deducted: null };
+  }
+
+  /** Credit units a track answer says were deducted from the credit feature; null when it does not say. */
+  function deductedUnits(answer: TrackAnswer | void): bigint | null {
+    const deductions = answer ? answer.deductions : null;
+    if (!deductions) return null;
+    let units = 0n;
+    for (const deduction of deductions) {
+      if (deduction.featureId !== null && deduction.featureId !== featureId) continue;
+      units += creditsToUnits(deduction.value, places);
+    }
+    return units;
+  }
+
+  /** When Autumn deducted less than `entry` charged: tells `onCapped` (default a warning). Never throws. */
+  async function reportCapped(entry: OutboxEntry, deducted: bigint): Promise<void> {
+    const charged = creditsToUnits(entry.credits ?? '0', places);
+    if (deducted >= charged) return;
+    const capped: CappedCharge = {
+      id: entry.id,
+      customerId: entry.customerId,
+      featureId,
+      model: entry.model,
+      credits: unitsToString(charged, places),
+      deducted: unitsToString(deducted, places),
+      capped: unitsToString(charged - deducted, places),
+      properties: entry.properties as Properties,
+    };
+    try {
+      if (options.onCapped) await options.onCapped(capped);
+      else console.warn(`[credits] Autumn deducted ${capped.deducted} of the ${capped.credits} credits charged to ${capped.customerId} (${capped.id}): ${capped.capped} credits were capped by its spend limit and are not billed`);
+    } catch {
+      // A failing callback must not fail the caller: the charge is done either way.
+    }
   }
 
   /** Best-effort release of reserve locks; a lock that cannot be released now expires at its `expires_at`. */
@@ -456,9 +537,11 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     );
   }
 
-  function record(fields: Omit<MessageCostRecord, 'kind' | 'featureId' | 'credits' | 'creditsExact' | 'usd'> & { units: bigint }): MessageCostRecord {
-    const { units, ...rest } = fields;
-    return { kind: 'actual', featureId, ...rest, credits: toCredits(units), creditsExact: unitsToString(units, places), usd: toUsd(units) };
+  function record(fields: Omit<MessageCostRecord, 'kind' | 'featureId' | 'credits' | 'creditsExact' | 'usd' | 'deducted' | 'capped'> & { units: bigint; deductedUnits: bigint | null }): MessageCostRecord {
+    const { units, deductedUnits: taken, ...rest } = fields;
+    const deducted = taken;
+    const capped = deducted !== null && deducted < units ? units - deducted : 0n;
+    return { kind: 'actual', featureId, ...rest, credits: toCredits(units), creditsExact: unitsToString(units, places), usd: toUsd(units), deducted: deducted === null ? null : toCredits(deducted), capped: toCredits(capped) };
   }
 
   /** Reserve units for an estimate: explicit credits, or the model's worst case; invalid input is a typed error. */
@@ -564,6 +647,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       await report(entry);
     }
     let billed = unpriced.length === 0;
+    let deducted: bigint | null = null;
     if (units > 0n) {
       let customerId: string;
       try {
@@ -573,11 +657,13 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
         const entry = entryFor({ id, reason: 'rejected', customerId: typeof input.customerId === 'string' ? input.customerId : '', model, credits: unitsToString(units, places), usage, properties, error: errorText(error) });
         await outbox.put(entry).catch(() => {});
         await report(entry);
-        return record({ id, customerId: entry.customerId, model, units, source: source ?? 'estimate', estimatedCredits: null, usage, steps: input.steps?.length ?? 1, billed: false, properties });
+        return record({ id, customerId: entry.customerId, model, units, source: source ?? 'estimate', estimatedCredits: null, usage, steps: input.steps?.length ?? 1, billed: false, deductedUnits: null, properties });
       }
-      billed = (await chargeOnce(id, customerId, units, model, usage, properties)) && billed;
+      const charged = await chargeOnce(id, customerId, units, model, usage, properties);
+      billed = charged.billed && billed;
+      deducted = charged.deducted;
     }
-    return record({ id, customerId: String(input.customerId ?? ''), model, units, source: source ?? 'estimate', estimatedCredits: null, usage, steps: input.steps?.length ?? 1, billed, properties });
+    return record({ id, customerId: String(input.customerId ?? ''), model, units, source: source ?? 'estimate', estimatedCredits: null, usage, steps: input.steps?.length ?? 1, billed, deductedUnits: deducted, properties });
   }
 
   /** The call's properties with the member's id under `memberProperty` (a member given twice must agree). */
@@ -603,7 +689,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
     if (typeof getCustomer !== 'function') return null;
     try {
       const customer = await call((callOptions) => getCustomer.call(autumn, { customer_id: customerId }, callOptions));
-      return refusalReason(customer, { featureId, needed, properties, memberProperty, creditDecimals: places });
+      return refusalReason(customer, { featureId, needed, properties, memberProperty, creditDecimals: places, addOnPlanIds: onTopUps });
     } catch {
       return null;
     }
@@ -708,9 +794,9 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
                 await report(entry);
               }
             }
-            const billed = await chargeOnce(`${id}:charge`, customerId, actual, priced.model, priced.usage, properties);
+            const { billed, deducted } = await chargeOnce(`${id}:charge`, customerId, actual, priced.model, priced.usage, properties);
             await releaseLocks(locks);
-            return record({ id, customerId, model: priced.model, units: actual, source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed, properties });
+            return record({ id, customerId, model: priced.model, units: actual, source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed, deductedUnits: deducted, properties });
           })();
           return outcome;
         },

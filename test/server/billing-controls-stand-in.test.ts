@@ -11,6 +11,7 @@ import {
   createBillingControls,
   createCreditMeter,
   type BillingControlsClient,
+  type CappedCharge,
 } from '../../src/server.js';
 import { parseInsufficientCredits } from '../../src/react/lib/insufficient-credits.js';
 import { useStandIn } from '../testing/helpers.js';
@@ -133,5 +134,69 @@ describe('the meter with member caps', () => {
     expect(env.standIn.balance(ORG).remaining).toBe(40_300);
     await expect(m.reserve({ customerId: ORG, credits: 1_000, member: 'user_ann' })).resolves.toMatchObject({ credits: 1_000 });
     expect((await viaKit().get({ customerId: ORG })).controls.autoTopUp?.purchaseLimit).toMatchObject({ limit: 1, used: 1 });
+  });
+});
+
+describe('a percentage spend limit (resolveSpendLimitOverageLimit.ts, cusEntsToMainPlanAllowance.ts)', () => {
+  it("is overage as a percent of the main plan's allowance only: a top-up does not raise it", async () => {
+    // Pro Monthly grants 60,000 a month; a top-up adds 40,000. 10% is 6,000 credits of overage, not 10,000.
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000, topUpCredits: 40_000 });
+    const controls = viaKit();
+    await controls.set({ customerId: ORG, controls: { spendLimit: { enabled: true, limit: { type: 'percent', percent: 10 } } } });
+    expect(await controls.get({ customerId: ORG })).toMatchObject({ granted: 100_000, allowance: 60_000 });
+
+    const m = meter();
+    expect(await m.charge({ customerId: ORG, usd: '26.25' })).toMatchObject({ credits: 105_000, deducted: 105_000, capped: 0 }); // 5,000 into overage
+    const error = await refusal(m.reserve({ customerId: ORG, credits: 1_001 }));
+    expect(error.reason).toEqual({ limit: 'spend_limit', memberId: null, cap: 6_000, interval: null, remaining: 1_000 });
+    await expect(m.reserve({ customerId: ORG, credits: 1_000 })).resolves.toMatchObject({ credits: 1_000 });
+  });
+
+  it('120 allows usage up to 220% of the allowance', async () => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    await viaKit().set({ customerId: ORG, controls: { spendLimit: { enabled: true, limit: { type: 'percent', percent: 120 } } } });
+    const m = meter();
+    expect(await m.charge({ customerId: ORG, usd: '33' })).toMatchObject({ credits: 132_000, deducted: 132_000, capped: 0 });
+    expect(env.standIn.balance(ORG)).toMatchObject({ granted: 60_000, usage: 132_000 });
+    const error = await refusal(m.reserve({ customerId: ORG, credits: 1 }));
+    expect(error.reason).toEqual({ limit: 'spend_limit', memberId: null, cap: 72_000, interval: null, remaining: 0 });
+  });
+});
+
+describe('the meter under a spend limit (Autumn caps even `overflow` at it, silently)', () => {
+  it.each([
+    ['the kit client', (onCapped: (charge: CappedCharge) => void) => createCreditMeter({ secretKey: env.standIn.secretKey, serverURL: env.standIn.url, retry: FAST_RETRY, replayAfterMs: 0, now: () => env.standIn.clock.now(), onCapped })],
+    ['the autumn-js SDK', (onCapped: (charge: CappedCharge) => void) => createCreditMeter({ autumn: env.autumn, retry: FAST_RETRY, replayAfterMs: 0, now: () => env.standIn.clock.now(), onCapped })],
+  ])('reports what Autumn deducted and what the limit capped, and never sends it again (%s)', async (_, make) => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    await viaKit().set({ customerId: ORG, controls: { spendLimit: { enabled: true, limit: { type: 'credits', credits: 500 } } } });
+    const capped: CappedCharge[] = [];
+    const m = make((charge) => void capped.push(charge));
+
+    const reservation = await m.reserve({ customerId: ORG, credits: 100, member: 'user_ann' });
+    // The real cost, 61,000 credits, is far above the estimate. While it is tracked the reservation's lock still
+    // holds its 100 credits (released after the charge), so Autumn has 59,900 + 500 of overage room: it takes 60,400.
+    const cost = await reservation.settle({ usage: { inputTokens: 10, outputTokens: 10 }, providerMetadata: { gateway: { cost: '15.25' } } });
+
+    expect(cost).toMatchObject({ credits: 61_000, billed: true, deducted: 60_400, capped: 600 });
+    expect(env.standIn.balance(ORG)).toMatchObject({ granted: 60_000, usage: 60_400 });
+    expect(capped).toEqual([
+      { id: `${reservation.id}:charge`, customerId: ORG, featureId: 'ai_credits', model: null, credits: '61000', deducted: '60400', capped: '600', properties: { user_id: 'user_ann' } },
+    ]);
+    // Done, not lost: nothing in the outbox, and a replay sends nothing (a resend would charge twice once raised).
+    expect(await m.unbilled()).toEqual([]);
+    await viaKit().set({ customerId: ORG, controls: { spendLimit: null } });
+    expect(await m.replayUnbilled()).toBe(0);
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_400 });
+    // Settling again answers the same record.
+    await expect(reservation.settle()).resolves.toBe(cost);
+  });
+
+  it('says nothing is capped when all of it was deducted', async () => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    const capped: CappedCharge[] = [];
+    const m = createCreditMeter({ secretKey: env.standIn.secretKey, serverURL: env.standIn.url, retry: FAST_RETRY, onCapped: (charge) => void capped.push(charge) });
+    expect(await m.charge({ customerId: ORG, usd: '0.01' })).toMatchObject({ credits: 40, billed: true, deducted: 40, capped: 0 });
+    expect(capped).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import {
   defaultCreditsConfig,
   fromAutumnBillingControls,
   refusalReason,
+  spendLimitPercentToCredits,
   fromAutumnSdk,
   toAutumnBillingControls,
 } from '../../src/server.js';
@@ -242,9 +243,37 @@ describe('refusalReason (apiBalanceToAllowed.ts)', () => {
     expect(refusalReason(limited, call({}))).toEqual({ limit: 'spend_limit', memberId: null, cap: 1_020, interval: null, remaining: 20 });
   });
 
-  it('resolves a percentage spend limit against the grant (resolveSpendLimitOverageLimit.ts)', () => {
-    const limited = customer({ spend_limits: [{ feature_id: FEATURE, enabled: true, limit_type: 'usage_percentage', overage_limit: 1 }] });
-    expect(refusalReason(limited, call({}))).toMatchObject({ limit: 'spend_limit', cap: 600, remaining: 0 });
+  // resolveSpendLimitOverageLimit.ts: `overage_limit / 100 × cusEntsToMainPlanAllowance` — the percent is the overage
+  // allowed past the main recurring plan's allowance; top-ups (prepaid, one-off) are not part of it.
+  const plan = { id: 'ce_plan', plan_id: 'pro_monthly', included_grant: 60_000, prepaid_grant: 0, remaining: 0, usage: 61_000, unlimited: false, reset: { interval: 'month', resets_at: 1 }, price: null, expires_at: null };
+  const topUp = { id: 'ce_topup', plan_id: 'credit_topup', included_grant: 0, prepaid_grant: 40_000, remaining: 0, usage: 40_000, unlimited: false, reset: null, price: null, expires_at: null };
+  const percent = (value: number) => ({ spend_limits: [{ feature_id: FEATURE, enabled: true, limit_type: 'usage_percentage', overage_limit: value }] });
+
+  it("resolves a percentage spend limit as overage against the main plan's allowance (resolveSpendLimitOverageLimit.ts)", () => {
+    // 1% of 60,000 = 600 of overage; 1,000 used past the grant: none left.
+    expect(refusalReason(customer(percent(1), { breakdown: [plan] }), call({}))).toMatchObject({ limit: 'spend_limit', cap: 600, remaining: 0 });
+    // 120% = 72,000 of overage (usage up to 220% of the allowance), 1,000 used: 71,000 left.
+    expect(refusalReason(customer(percent(120), { breakdown: [plan] }), call({}, 80_000))).toEqual({ limit: 'spend_limit', memberId: null, cap: 72_000, interval: null, remaining: 71_000 });
+  });
+
+  it('leaves top-ups out of the allowance a percentage is of (cusEntsToMainPlanAllowance.ts)', () => {
+    // Granted 100,000 (plan 60,000 + top-up 40,000), 101,000 used: 10% is 6,000 of overage, not 10,000.
+    const both = customer(percent(10), { granted: 100_000, usage: 101_000, breakdown: [plan, topUp] });
+    expect(refusalReason(both, call({}, 6_000))).toEqual({ limit: 'spend_limit', memberId: null, cap: 6_000, interval: null, remaining: 5_000 });
+    // A top-up that shows as an included grant of its plan is left out by plan id (the config's top-ups).
+    const included = customer(percent(10), { granted: 100_000, usage: 101_000, breakdown: [plan, { ...topUp, included_grant: 40_000, prepaid_grant: 0, reset: { interval: 'month', resets_at: 1 } }] });
+    expect(refusalReason(included, { ...call({}, 6_000), addOnPlanIds: ['credit_topup'] })).toMatchObject({ cap: 6_000, remaining: 5_000 });
+  });
+
+  it('applies no percentage limit without a recurring plan allowance (resolveSpendLimitOverageLimit.ts: undefined)', () => {
+    expect(refusalReason(customer(percent(50), { breakdown: [topUp] }), call({})).limit).toBe('balance');
+  });
+
+  it('converts a percent to credits exactly, and nothing without an allowance', () => {
+    expect(spendLimitPercentToCredits(120, 60_000)).toBe(72_000);
+    expect(spendLimitPercentToCredits(12.5, 333.333333)).toBe(41.666666);
+    expect(spendLimitPercentToCredits(120, null)).toBeNull();
+    expect(spendLimitPercentToCredits(120, 0)).toBeNull();
   });
 
   it('names the balance otherwise', () => {

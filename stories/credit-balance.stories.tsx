@@ -230,3 +230,16 @@ export const Composition: Story = {
     await expect(within(canvasElement).getByRole('button', { name: 'Buy 40,000 credits' })).toBeInTheDocument();
   },
 };
+
+/**
+ * The org's auto top-up is on (issue 17): the details say it tops up 40,000 credits at 2,000 or less. `autoTopUp`
+ * takes the org's `controls.autoTopUp` as the server helper's `billingControls.get()` answers it.
+ */
+export const WithAutoTopUp: Story = {
+  args: { autoTopUp: { enabled: true, threshold: 2000, packId: 'credit_topup', purchaseLimit: null } },
+  parameters: stand({ remaining: 5000 }),
+  play: async ({ canvasElement }) => {
+    await loadedMeter(canvasElement);
+    await expect(canvasElement.querySelector('[data-slot="credit-balance-details"]')).toHaveTextContent('Tops up 40,000 at 2,000 or less');
+  },
+};

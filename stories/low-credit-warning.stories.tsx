@@ -159,3 +159,12 @@ export const Composition: Story = {
     await expect(within(element).queryByRole('button', { name: 'Dismiss' })).toBeNull();
   },
 };
+
+/** Low, with the org's auto top-up on (issue 17): the warning says a pack is bought at the threshold. */
+export const LowWithAutoTopUp: Story = {
+  args: { autoTopUp: { enabled: true, threshold: 1000, packId: 'credit_topup', purchaseLimit: null } },
+  parameters: stand({ remaining: 1200 }),
+  play: async ({ canvasElement }) => {
+    await expect(await warning(canvasElement)).toHaveTextContent('Your credits are running low: 1,200 left. Tops up 40,000 at 1,000 or less.');
+  },
+};

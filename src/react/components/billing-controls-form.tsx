@@ -72,14 +72,15 @@ export interface LoadedState<T> {
 
 /**
  * Calls `load()` on mount, on `retry()` and when `loadKey` changes; a newer call's answer wins (as UsageBreakdown).
+ * `onData` runs with each answer in the same update as the state, so nothing renders the answer half applied.
  * Without `load`, status `ready` and no data.
  */
-export function useLoaded<T>(load: (() => Promise<T> | T) | undefined, loadKey: unknown): LoadedState<T> {
+export function useLoaded<T>(load: (() => Promise<T> | T) | undefined, loadKey: unknown, onData?: (data: T) => void): LoadedState<T> {
   const [state, setState] = React.useState<Omit<LoadedState<T>, 'retry'>>({ status: load ? 'loading' : 'ready', data: null, error: null });
   const [attempt, setAttempt] = React.useState(0);
-  const latest = React.useRef(load);
+  const latest = React.useRef({ load, onData });
   React.useEffect(() => {
-    latest.current = load;
+    latest.current = { load, onData };
   });
   const hasLoad = load !== undefined;
   React.useEffect(() => {
@@ -87,10 +88,12 @@ export function useLoaded<T>(load: (() => Promise<T> | T) | undefined, loadKey: 
     let current = true;
     setState((previous) => ({ ...previous, status: 'loading', error: null }));
     Promise.resolve()
-      .then(() => latest.current?.())
+      .then(() => latest.current.load?.())
       .then(
         (data) => {
-          if (current) setState({ status: 'ready', data: data ?? null, error: null });
+          if (!current) return;
+          if (data !== undefined && data !== null) latest.current.onData?.(data);
+          setState({ status: 'ready', data: data ?? null, error: null });
         },
         (error: unknown) => {
           if (current) setState((previous) => ({ ...previous, status: 'error', error: error ?? new Error('load failed') }));
@@ -238,31 +241,22 @@ export interface ConnectedControlsOptions<V> {
  * provider's balance is refreshed after a save (turning an auto top-up on can buy at once, triggerAutoTopUpsOnEnabled.ts).
  */
 export function useConnectedControls<V>(options: ConnectedControlsOptions<V>) {
-  const loaded = useLoaded(options.load, options.loadKey);
   const [snapshot, setSnapshot] = React.useState<BillingControlsData | null>(null);
   const [draft, setDraft] = useControllableState({ prop: options.value, defaultProp: options.defaultValue ?? options.empty, onChange: options.onValueChange });
+  // The loaded or saved controls replace the draft in the same update that shows them.
+  const show = (data: BillingControlsData) => {
+    setSnapshot(data);
+    setDraft(options.pick(data));
+  };
+  const loaded = useLoaded(options.load, options.loadKey, show);
   const credits = useOptionalCredits();
-  const latest = React.useRef({ setDraft, pick: options.pick });
-  React.useEffect(() => {
-    latest.current = { setDraft, pick: options.pick };
-  });
-  React.useEffect(() => {
-    if (loaded.data) setSnapshot(loaded.data);
-  }, [loaded.data]);
-  React.useEffect(() => {
-    if (snapshot) latest.current.setDraft(latest.current.pick(snapshot));
-  }, [snapshot]);
-
   const save = options.save;
-  const onSave = React.useCallback(
-    async (controls: BillingControlsInput) => {
-      const answer = await save?.(controls);
-      if (isControlsData(answer)) setSnapshot(answer);
-      void credits?.refresh().catch(() => {});
-    },
-    [save, credits],
-  );
-  return { loaded, snapshot: snapshot ?? loaded.data, draft, setDraft, onSave };
+  const onSave = async (controls: BillingControlsInput) => {
+    const answer = await save?.(controls);
+    if (isControlsData(answer)) show(answer);
+    void credits?.refresh().catch(() => {});
+  };
+  return { loaded, snapshot, draft, setDraft, onSave };
 }
 
 function isControlsData(value: unknown): value is BillingControlsData {

@@ -5,6 +5,10 @@
  *   the meter settles the real cost → the UI deducts it at once (`applyUsage`) and reconciles (`refresh`) → the
  *   balance drops live, the low warning appears → a top-up (Autumn attach, card on file) restores it.
  *
+ * With spend controls (issue 17): the message is reserved for a member (`reserve({ member })`), whose daily cap
+ * refuses a message while the org still has credits, and the org's auto top-up buys a pack when a charge brings the
+ * balance to its threshold.
+ *
  * Nothing is mocked in the kit: `AutumnCreditsProvider` (autumn-ai-credits/autumn, the decorator in
  * .storybook/credits-decorator.tsx) reads the customer through autumn-js/react and its backend handler, the meter talks to Autumn through the real autumn-js SDK; MSW routes both to the stand-in.
  */
@@ -16,12 +20,14 @@ import { CreditEstimate } from '../src/react/components/credit-estimate.js';
 import { LowCreditWarning } from '../src/react/components/low-credit-warning.js';
 import { MessageCostBadge } from '../src/react/components/message-cost-badge.js';
 import { UsageBreakdown } from '../src/react/components/usage-breakdown.js';
+import type { CreditAutoTopUp } from '../src/react/lib/auto-top-up.js';
 import type { UsageBreakdownPending } from '../src/react/shared/usage-breakdown.js';
 import { useCredits } from '../src/react/credits-context.js';
 import { useInsufficientCreditsPrompt } from '../src/react/insufficient-credits.js';
-import type { MessageCostRecord } from '../src/server.js';
+import { Autumn, HTTPClient } from 'autumn-js';
+import { createBillingControls, type MessageCostRecord } from '../src/server.js';
 import { storyMeter } from '../.storybook/server.js';
-import { storyCustomer } from '../.storybook/stand-in.js';
+import { standIn, storyCustomer } from '../.storybook/stand-in.js';
 
 /** The model the demo "calls". */
 const MODEL = 'openai/gpt-5-mini';
@@ -52,7 +58,11 @@ async function simulatedGatewayCall(prompt: string) {
   };
 }
 
-function ChatSidebarDemo({ customerId }: { customerId: string }) {
+/**
+ * The demo's chat. `member`: the signed-in user, reported with each reservation so their cap applies; `autoTopUp`:
+ * the org's, as the settings page's `billingControls.get()` answers it, for the balance and the warning to mention.
+ */
+function ChatSidebarDemo({ customerId, member, autoTopUp }: { customerId: string; member?: string; autoTopUp?: CreditAutoTopUp }) {
   const { applyUsage, refresh } = useCredits();
   const insufficient = useInsufficientCreditsPrompt();
   const [messages, setMessages] = React.useState<readonly ChatMessage[]>([]);
@@ -77,7 +87,7 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
     ]);
     try {
       // Server side (here in the page): reserve the estimate, run the call, settle the real cost.
-      const reservation = await storyMeter.reserve({ customerId, model: MODEL, credits: ESTIMATE_CREDITS, properties: { thread_id: 'demo_thread' } });
+      const reservation = await storyMeter.reserve({ customerId, member, model: MODEL, credits: ESTIMATE_CREDITS, properties: { thread_id: 'demo_thread' } });
       const { text, step } = await simulatedGatewayCall(prompt);
       reservation.addStep(step);
       const record = await reservation.settle();
@@ -98,8 +108,8 @@ function ChatSidebarDemo({ customerId }: { customerId: string }) {
   return (
     <div className="grid h-[34rem] w-[52rem] grid-cols-[17rem_1fr] overflow-hidden rounded-lg border border-credits-border">
       <aside aria-label="Credits" className="flex flex-col gap-4 border-r border-credits-border bg-credits-muted/40 p-4">
-        <CreditBalance />
-        <LowCreditWarning size="compact" />
+        <CreditBalance autoTopUp={autoTopUp} />
+        <LowCreditWarning size="compact" autoTopUp={autoTopUp} />
         <UsageBreakdown
           size="compact"
           loadKey={usageVersion}
@@ -225,5 +235,67 @@ export const OutOfCredits: Story = {
     const dialog = await body.findByRole('dialog', { name: 'Top up credits' }, { timeout: 5000 });
     await expect(dialog).toHaveTextContent(/1,200/);
     await expect(canvas.queryByRole('button', { name: /Actual cost/ })).toBeNull();
+  },
+};
+
+/** The member the spend-controls story signs in as, and the org's controls it runs under. */
+const DEMO_MEMBER = 'user_demo';
+const DEMO_AUTO_TOP_UP = { enabled: true, threshold: 1500, packId: 'credit_topup', purchaseLimit: { limit: 2, interval: 'day' } } as const;
+/** Two messages of 1,000 credits fit under it; the third's 1,200 estimate does not. */
+const DEMO_MEMBER_CAP = 2500;
+/** The stand-in runs a queued auto top-up this long after the charge that triggered it (its default). */
+const AUTO_TOP_UP_DELAY_MS = 1000;
+
+/**
+ * Spend controls live (issue 17). The org has 2,500 credits (1,500 of its plan and 1,000 of a pack bought before:
+ * Autumn tops up with a pack the customer has bought), an auto top-up of 40,000 at 1,500 or less, and a daily cap of
+ * 2,500 credits for the signed-in member. The first message brings the balance to 1,500: Autumn queues the auto
+ * top-up, which has bought 40,000 by the second message. The third message's reservation is refused by the member's
+ * cap — not the org's balance, which still has 40,500 — and the prompt says so, without offering packs.
+ */
+export const MemberCapAndAutoTopUp: Story = {
+  args: { customerId: '' },
+  parameters: { credits: { source: 'stand-in', seed: { remaining: 1500, topUpCredits: 1000 } } },
+  beforeEach: async ({ id }) => {
+    // The settings page's route, in this page: the kit's server helper on the in-memory Autumn.
+    const billingControls = createBillingControls({
+      autumn: new Autumn({ secretKey: standIn.secretKey, serverURL: standIn.origin, failOpen: false, httpClient: new HTTPClient({ fetcher: standIn.fetch }) }),
+    });
+    await billingControls.set({
+      customerId: storyCustomer(id),
+      controls: { autoTopUp: DEMO_AUTO_TOP_UP, memberCaps: [{ memberId: DEMO_MEMBER, credits: DEMO_MEMBER_CAP, interval: 'day' }] },
+    });
+  },
+  render: (_args, { id }) => <ChatSidebarDemo customerId={storyCustomer(id)} member={DEMO_MEMBER} autoTopUp={DEMO_AUTO_TOP_UP} />,
+  play: async ({ canvasElement, step }) => {
+    const canvas = within(canvasElement);
+    const body = within(canvasElement.ownerDocument.body);
+    const details = () => canvasElement.querySelector('[data-slot="credit-balance-details"]')?.textContent ?? '';
+    await waitFor(() => expect(meterText(canvasElement)).toMatch(/^2,500 of 9,000/), { timeout: FIRST_LOAD_TIMEOUT_MS });
+    await expect(details()).toContain('Tops up 40,000 at 1,500 or less');
+
+    await step('the first message brings the balance to the threshold: Autumn queues the auto top-up', async () => {
+      await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+      await canvas.findByRole('button', { name: /Actual cost: 1,000 credits/ }, { timeout: 5000 });
+      await waitFor(() => expect(meterText(canvasElement)).toMatch(/^1,500 of/), { timeout: 5000 });
+    });
+
+    await step('by the second message the auto top-up has bought 40,000 credits', async () => {
+      await new Promise((resolve) => setTimeout(resolve, AUTO_TOP_UP_DELAY_MS + 200));
+      await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+      await waitFor(() => expect(canvas.getAllByRole('button', { name: /Actual cost: 1,000 credits/ })).toHaveLength(2), { timeout: 5000 });
+      await waitFor(() => expect(meterText(canvasElement)).toMatch(/^40,500 of/), { timeout: 5000 });
+    });
+
+    await step("the third is refused by the member's daily cap while the org still has credits", async () => {
+      await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+      const dialog = await body.findByRole('dialog', { name: 'Usage cap reached' }, { timeout: 5000 });
+      await expect(dialog).toHaveTextContent('You reached your daily cap of 2,500 credits; your organization still has 40,500.');
+      await expect(within(dialog).queryByRole('button', { name: /40,000 credits/ })).toBeNull();
+      await userEvent.keyboard('{Escape}');
+      await waitFor(() => expect(body.queryByRole('dialog')).toBeNull());
+      // The model never ran for it: still two replies.
+      await expect(canvas.getAllByRole('button', { name: /Actual cost/ })).toHaveLength(2);
+    });
   },
 };

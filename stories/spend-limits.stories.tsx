@@ -59,7 +59,7 @@ function row(canvasElement: HTMLElement, name: string): HTMLElement {
 const meta = {
   title: 'Components/SpendLimits',
   component: SpendLimitsView,
-  args: { members: MEMBERS, grant: 60_000, onSave: fn() },
+  args: { members: MEMBERS, allowance: 60_000, onSave: fn() },
   parameters: none,
   decorators: [
     (Story) => (
@@ -107,7 +107,7 @@ export const MemberAtCap: Story = {
   },
 };
 
-/** The limit as a percent of the allowance, shown in credits (50 % of 60,000 = 30,000 credits of overage). */
+/** The limit as a percent of the plan's allowance (not of top-ups), shown in credits: 50 % of 60,000 = 30,000 credits of overage. */
 export const PercentOfAllowance: Story = {
   args: { defaultValue: { spendLimit: { enabled: true, limit: { type: 'percent', percent: 50 } }, memberCaps: [] } },
   play: async ({ canvas }) => {

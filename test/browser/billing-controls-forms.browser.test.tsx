@@ -37,7 +37,7 @@ function Forms({ width }: { width: number }) {
       />
       <SpendLimitsView
         members={MEMBERS}
-        grant={60_000}
+        allowance={60_000}
         overage={1200}
         defaultValue={{
           spendLimit: { enabled: true, limit: { type: 'percent', percent: 20 } },

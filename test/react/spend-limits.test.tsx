@@ -60,8 +60,9 @@ function row(name: string): HTMLElement {
   return item;
 }
 
-function data(controls: Partial<BillingControls>, granted = 60_000, overage = 1000): BillingControlsData {
-  return { controls: { autoTopUp: null, spendLimit: null, memberCaps: [], alerts: [], ...controls }, granted, overage };
+function data(controls: Partial<BillingControls>, granted = 100_000, overage = 1000): BillingControlsData {
+  // Pro Monthly's 60,000 and a 40,000 top-up: a percent limit is of the plan's allowance only.
+  return { controls: { autoTopUp: null, spendLimit: null, memberCaps: [], alerts: [], ...controls }, granted, allowance: 60_000, overage };
 }
 
 describe('memberCapUsage', () => {
@@ -83,7 +84,7 @@ describe('memberCapUsage', () => {
 });
 
 describe('checkSpendLimitsValue', () => {
-  const context = { config: defaultCreditsConfig, grant: 60_000 };
+  const context = { config: defaultCreditsConfig };
   it('sends the whole normalized list, and an overage limit that is off and does not hold as null', () => {
     expect(checkSpendLimitsValue({ spendLimit: { enabled: false, limit: { type: 'percent', percent: 'x' } }, memberCaps: [{ memberId: 'a', credits: '12.5', interval: 'week' }] }, context)).toEqual({
       issues: [],
@@ -100,7 +101,7 @@ describe('checkSpendLimitsValue', () => {
 describe('SpendLimitsView', () => {
   describe('given an overage limit and two members, one at their cap', () => {
     it('shows the limit, each member\'s cap and their usage as a meter', async () => {
-      const { container } = render(<SpendLimitsView defaultValue={VALUE} members={MEMBERS} grant={60_000} overage={1000} />);
+      const { container } = render(<SpendLimitsView defaultValue={VALUE} members={MEMBERS} allowance={60_000} overage={1000} />);
       expect(screen.getByRole('switch', { name: 'Overage limit' })).toHaveAttribute('aria-checked', 'true');
       const limit = screen.getByRole('textbox', { name: 'Limit' });
       expect(limit).toHaveValue('5000');
@@ -133,8 +134,8 @@ describe('SpendLimitsView', () => {
     });
   });
 
-  it('shows a percent limit in credits of the allowance, and money at the config\'s rate', async () => {
-    render(<SpendLimitsView defaultValue={{ spendLimit: { enabled: true, limit: { type: 'percent', percent: 50 } }, memberCaps: [] }} grant={60_000} />);
+  it('shows a percent limit in credits of the plan\'s allowance (Autumn: overage_limit / 100 × allowance), and money at the config\'s rate', async () => {
+    render(<SpendLimitsView defaultValue={{ spendLimit: { enabled: true, limit: { type: 'percent', percent: 50 } }, memberCaps: [] }} allowance={60_000} />);
     const limit = screen.getByRole('textbox', { name: 'Limit' });
     expect(limit).toHaveAccessibleDescription('30,000 credits of overage.');
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Unit' }), 'money');

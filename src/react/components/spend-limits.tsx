@@ -10,7 +10,7 @@
  * below what the member used already this window, a member twice, an id over Autumn's 128 characters. Saving shows
  * pending (`role="status"`), saved, or failed (`role="alert"`, and the fields the server refused).
  *
- * `SpendLimitsView` renders from props (`value`/`defaultValue`/`onValueChange`, `onSave`, `members`, `grant`,
+ * `SpendLimitsView` renders from props (`value`/`defaultValue`/`onValueChange`, `onSave`, `members`, `allowance`,
  * `overage`); `SpendLimits` takes `load()` and `save(controls)` pointed at your own route, which calls
  * `createBillingControls().get/set` with the org from your server-side auth. Both are composed from exported parts.
  */
@@ -81,8 +81,11 @@ export type SpendLimitsViewProps = Omit<React.ComponentProps<'form'>, 'children'
     onSave?: ((controls: BillingControlsInput) => unknown) | undefined;
     /** Members to name and to choose from when adding a cap; without them a cap is added by member id. */
     members?: readonly SpendLimitsMember[] | undefined;
-    /** The credits the plan grants: a percent limit is shown in credits of it. */
-    grant?: number | null | undefined;
+    /**
+     * The main recurring plan's allowance, without top-ups (the server helper's `allowance`): what a percent limit is a
+     * percent of, so it is shown in credits (Autumn: `overage_limit / 100 × allowance`, resolveSpendLimitOverageLimit.ts).
+     */
+    allowance?: number | null | undefined;
     /** Credits used past the grant this period. */
     overage?: number | null | undefined;
     saveStatus?: BillingControlsSaveStatus | undefined;
@@ -123,7 +126,8 @@ export interface SpendLimitsContextValue {
   readonly addCap: () => void;
   /** The issue of the new cap's field (`memberId`, `credits`, `interval`), or null. */
   readonly newCapIssue: (field: keyof SpendLimitsNewCap) => string | null;
-  readonly grant: number | null;
+  /** The plan's allowance a percent limit is of, when known. */
+  readonly allowance: number | null;
   readonly overage: number | null;
   readonly creditsPerUsd: number;
   readonly saveError: unknown;
@@ -170,7 +174,7 @@ export function SpendLimitsView({
   onValueChange,
   onSave,
   members,
-  grant: grantProp,
+  allowance: allowanceProp,
   overage: overageProp,
   saveStatus,
   saveError,
@@ -188,8 +192,9 @@ export function SpendLimitsView({
 }: SpendLimitsViewProps) {
   const { config, formatters } = useCreditsFormat({ config: configProp, locale, currency });
   const labels = withLabels(DEFAULT_SPEND_LIMITS_LABELS, labelOverrides);
-  const grant = finiteOrNull(grantProp);
-  const context = { config, grant };
+  const allowance = finiteOrNull(allowanceProp);
+  // No threshold here: the grant checks nothing the form edits.
+  const context = { config };
   const form = useBillingControlsForm<SpendLimitsValue>({
     value: valueProp,
     defaultValue: defaultValue ?? EMPTY_SPEND_LIMITS,
@@ -214,7 +219,7 @@ export function SpendLimitsView({
   const issueValues = (field: string) => {
     const index = /^memberCaps\[(\d+)\]/.exec(field)?.[1];
     const used = index === undefined ? undefined : value.memberCaps[Number(index)]?.used;
-    return { grant: grant === null ? null : formatters.credits(grant), used: typeof used === 'number' ? formatters.credits(used) : null };
+    return { grant: null, used: typeof used === 'number' ? formatters.credits(used) : null };
   };
   const part: SpendLimitsContextValue = {
     state,
@@ -259,7 +264,7 @@ export function SpendLimitsView({
       const issue = newCapIssues.find((candidate) => candidate.field === field);
       return issue ? labels.issue(issue, { grant: null, used: null }) : null;
     },
-    grant,
+    allowance,
     overage: finiteOrNull(overageProp),
     creditsPerUsd: config.creditsPerUsd,
     saveError: form.error,
@@ -364,7 +369,7 @@ export function SpendLimitsError({ className, children, ...props }: React.Compon
  * allowance) in a fieldset disabled while it is off, what the amount is in credits and the overage used so far.
  */
 export function SpendLimitsOverage({ className, ...props }: Omit<React.ComponentProps<'section'>, 'children'>) {
-  const { state, spendLimit, updateSpendLimit, touch, issue, grant, overage, creditsPerUsd, formatters, labels, id } = useSpendLimitsPart();
+  const { state, spendLimit, updateSpendLimit, touch, issue, allowance, overage, creditsPerUsd, formatters, labels, id } = useSpendLimitsPart();
   if (!ready(state)) return null;
   const key = spendLimitKey(spendLimit.limit.type);
   const fieldName = `spendLimit.limit.${key}`;
@@ -374,8 +379,8 @@ export function SpendLimitsOverage({ className, ...props }: Omit<React.Component
   const inCredits =
     spendLimit.limit.type === 'money'
       ? tryUsdToCredits(spendLimitAmount(spendLimit.limit), { creditsPerUsd })
-      : spendLimit.limit.type === 'percent' && grant !== null && Number.isFinite(amount) && amount >= 0
-        ? (amount / 100) * grant
+      : spendLimit.limit.type === 'percent' && allowance !== null && Number.isFinite(amount) && amount >= 0
+        ? (amount * allowance) / 100
         : null;
   return (
     <section data-slot="spend-limits-overage" aria-labelledby={`${field}-title`} className={cn('grid gap-2', className)} {...props}>
@@ -742,14 +747,14 @@ export type SpendLimitsProps = Omit<SpendLimitsViewProps, 'loading' | 'error' | 
 const pickSpendLimits = (data: BillingControlsData): SpendLimitsValue => ({ spendLimit: data.controls.spendLimit ?? null, memberCaps: data.controls.memberCaps ?? [] });
 
 /** The spend limits of your org: loads with `load()`, saves with `save(controls)`, with each member's usage as loaded. */
-export function SpendLimits({ load, loadKey, save, value, defaultValue, onValueChange, grant, overage, ...props }: SpendLimitsProps) {
+export function SpendLimits({ load, loadKey, save, value, defaultValue, onValueChange, allowance, overage, ...props }: SpendLimitsProps) {
   const connected = useConnectedControls<SpendLimitsValue>({ load, loadKey, save, value, defaultValue, onValueChange, pick: pickSpendLimits, empty: EMPTY_SPEND_LIMITS });
   return (
     <SpendLimitsView
       {...props}
       value={connected.draft}
       onValueChange={connected.setDraft}
-      grant={grant ?? connected.snapshot?.granted}
+      allowance={allowance ?? connected.snapshot?.allowance}
       overage={overage ?? connected.snapshot?.overage}
       loading={connected.loaded.status === 'loading' && connected.snapshot === null}
       error={connected.loaded.status === 'error' ? connected.loaded.error : undefined}

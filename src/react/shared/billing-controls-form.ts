@@ -30,12 +30,15 @@ export function billingControlsFormState(input: {
 
 /**
  * What the connected forms' `load()` answers, and `save()` may: the server helper's `billingControls.get()` /
- * `set()` answer as it is (`{ customerId, controls, granted, remaining, overage }`, sent as JSON by your route).
- * `granted` is what thresholds are checked against; `overage` the credits used past it.
+ * `set()` answer as it is (`{ customerId, controls, granted, allowance, remaining, overage }`, sent as JSON by your
+ * route). `granted` is what thresholds are checked against; `allowance` what a percent spend limit is of; `overage`
+ * the credits used past the grant.
  */
 export interface BillingControlsData {
   readonly controls: BillingControls;
   readonly granted?: number | null | undefined;
+  /** The main recurring plan's allowance, without top-ups: what a percent spend limit is a percent of. */
+  readonly allowance?: number | null | undefined;
   readonly overage?: number | null | undefined;
 }
 

@@ -76,7 +76,7 @@ export function memberUsage(caps: readonly MemberCapValue[]): Record<string, num
  */
 export function checkSpendLimitsValue(
   value: SpendLimitsValue,
-  context: Omit<BillingControlsContext, 'usage'>,
+  context: Omit<BillingControlsContext, 'usage' | 'grant'>,
 ): { readonly issues: readonly BillingControlsIssue[]; readonly controls: BillingControlsInput } {
   const checked = checkBillingControls(
     { spendLimit: value.spendLimit, memberCaps: value.memberCaps },

@@ -8,9 +8,12 @@
  *              (`Idempotency-Key: <id>:charge`; Autumn refuses a repeat for 24 h with 409), written to the outbox
  *              first and removed from it once Autumn has it. Cost beyond the reserve is charged too (`overflow`).
  *              `overflow` passes usage caps but NOT the org's spend limit: Autumn then deducts only up to the limit,
- *              silently (a 200). The track answer's `deductions` say what it took: the rest is reported as `capped`
- *              (the record, `onCapped`), never sent again — Autumn has the key, and a later resend would charge twice
- *              once the limit is raised.
+ *              silently (a 200), and it counts the reservation's own held lock against the room. The track answer's
+ *              `deductions` say what it took; when a reserved charge was capped, the remainder is written to the
+ *              outbox (`<id>:charge:rest`, with the lock ids), the lock released, and the remainder tracked under that
+ *              key (a repeat is a 409). What the true room still caps is reported as `capped` (the record,
+ *              `onCapped`), never sent again — Autumn has the keys, and a later resend would charge twice once the
+ *              limit is raised.
  *   release  — on model error or abort with nothing consumed; a lock left by a crashed process expires.
  *
  * Why not confirm the lock? Autumn deletes a finalized lock, so its id is free again: a late duplicate of the reserve
@@ -431,7 +434,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
    * it now or already had it (409 on the key); `failed` with the entry updated otherwise (ambiguous → autumn_failed,
    * refused → rejected). Retries transient failures up to `retry.attempts`.
    */
-  async function send(entry: OutboxEntry): Promise<{ applied: true; deducted: bigint | null } | { applied: false; entry: OutboxEntry }> {
+  async function send(entry: OutboxEntry, quiet = false): Promise<{ applied: true; deducted: bigint | null } | { applied: false; entry: OutboxEntry }> {
     let attempts = entry.attempts;
     let lastAttemptAt = entry.lastAttemptAt;
     let lastError: unknown;
@@ -444,7 +447,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       try {
         const answer = await call((callOptions) => autumn.track(body, callOptions), entry.id);
         const deducted = deductedUnits(answer);
-        if (deducted !== null && entry.credits !== null) await reportCapped(entry, deducted);
+        if (!quiet && deducted !== null && entry.credits !== null) await reportCapped(entry, deducted);
         return { applied: true, deducted };
       } catch (error) {
         lastError = error;
@@ -465,9 +468,18 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   /**
    * Charges `units` exactly once under `id`: written to the outbox, sent, removed when Autumn has it. Returns whether
    * Autumn acknowledged it and what it deducted (null: not said); a failure stays in the outbox for `replayUnbilled`
-   * (and goes to `onUnbilled`).
+   * (and goes to `onUnbilled`). `quiet`: a capped answer is not reported (the caller charges a remainder and reports
+   * the total); `beforeDone` runs once Autumn has it, BEFORE its outbox entry is removed (a remainder's write-ahead).
    */
-  async function chargeOnce(id: string, customerId: string, units: bigint, model: string | null, usage: TokenPools, properties: Properties): Promise<{ billed: boolean; deducted: bigint | null }> {
+  async function chargeOnce(
+    id: string,
+    customerId: string,
+    units: bigint,
+    model: string | null,
+    usage: TokenPools,
+    properties: Properties,
+    after: { quiet?: boolean; beforeDone?: (deducted: bigint | null) => Promise<void> } = {},
+  ): Promise<{ billed: boolean; deducted: bigint | null }> {
     if (units <= 0n) return { billed: true, deducted: null };
     const credits = unitsToString(units, places);
     if (units >= ABSURD_CREDITS * 10n ** BigInt(places)) {
@@ -482,18 +494,40 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
       await outbox.put(pending);
     } catch (error) {
       // No durable record: still try to charge now; if that fails too, onUnbilled is the last place the charge lives.
-      const sent = await send(pending);
+      const sent = await send(pending, after.quiet);
       if (!sent.applied) await report({ ...sent.entry, error: `${sent.entry.error ?? ''} (outbox unavailable: ${errorText(error)})` });
+      if (sent.applied) await after.beforeDone?.(sent.deducted);
       return sent.applied ? { billed: true, deducted: sent.deducted } : { billed: false, deducted: null };
     }
-    const sent = await send(pending);
+    const sent = await send(pending, after.quiet);
     if (sent.applied) {
+      await after.beforeDone?.(sent.deducted);
       await outbox.delete(id).catch(() => {});
       return { billed: true, deducted: sent.deducted };
     }
     await outbox.put(sent.entry).catch(() => {});
     await report(sent.entry);
     return { billed: false, deducted: null };
+  }
+
+  /**
+   * Tracks a reservation's remainder (already in the outbox, its lock released) under its own key. Returns the
+   * charge's total deducted (`taken` by the first track plus the remainder's; null when Autumn did not say) and
+   * reports what the true room capped once, for the whole charge. A failure stays in the outbox for the replay.
+   */
+  async function chargeRest(rest: OutboxEntry, taken: bigint, charged: bigint): Promise<{ billed: boolean; deducted: bigint | null }> {
+    const sent = await send(rest, true);
+    if (!sent.applied) {
+      await outbox.put(sent.entry).catch(() => {});
+      await report(sent.entry);
+      return { billed: false, deducted: null };
+    }
+    await outbox.delete(rest.id).catch(() => {});
+    if (sent.deducted === null) return { billed: true, deducted: null };
+    const deducted = taken + sent.deducted;
+    const chargeId = rest.id.slice(0, -':rest'.length);
+    await reportCapped({ ...rest, id: chargeId, credits: unitsToString(charged, places) }, deducted);
+    return { billed: true, deducted };
   }
 
   /** Credit units a track answer says were deducted from the credit feature; null when it does not say. */
@@ -794,9 +828,23 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
                 await report(entry);
               }
             }
-            const { billed, deducted } = await chargeOnce(`${id}:charge`, customerId, actual, priced.model, priced.usage, properties);
+            // Under an org spend limit Autumn counts this reservation's own lock against the room left, so the track
+            // can be capped by the hold itself. What it did not deduct is written to the outbox as a remainder
+            // (`<id>:charge:rest`, before the charge's own entry is removed), the lock is released, and the remainder
+            // is tracked under its own key: capped then only by the true room, and charged once (409 on a repeat).
+            let rest = null as OutboxEntry | null;
+            const first = await chargeOnce(`${id}:charge`, customerId, actual, priced.model, priced.usage, properties, {
+              quiet: locks.length > 0,
+              beforeDone: async (taken) => {
+                if (locks.length === 0 || taken === null || taken >= actual) return;
+                rest = { ...entryFor({ id: `${id}:charge:rest`, reason: 'pending', customerId, model: priced.model, credits: unitsToString(actual - taken, places), usage: NO_TOKENS, properties, error: null }, now()), locks };
+                // If the outbox cannot take it, the remainder is still tracked now; only a crash before that loses it.
+                await outbox.put(rest).catch(() => {});
+              },
+            });
             await releaseLocks(locks);
-            return record({ id, customerId, model: priced.model, units: actual, source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed, deductedUnits: deducted, properties });
+            const charged = rest === null ? first : await chargeRest(rest, first.deducted ?? 0n, actual);
+            return record({ id, customerId, model: priced.model, units: actual, source, estimatedCredits: toCredits(units), usage: priced.usage, steps: steps.length, billed: charged.billed, deductedUnits: charged.deducted, properties });
           })();
           return outcome;
         },
@@ -874,6 +922,9 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
             await outbox.delete(entry.id);
             continue;
           }
+          // A remainder written before its reservation's lock was released (a crash between the two): release it
+          // first, so the track is not capped by the call's own hold. Releasing a lock twice does nothing.
+          if (entry.locks && entry.locks.length > 0) await releaseLocks(entry.locks);
           sentAndKept = true;
           const sent = await send(entry);
           if (sent.applied) {

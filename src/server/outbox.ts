@@ -38,6 +38,11 @@ export interface OutboxEntry {
   /** When it was last sent to Autumn (ms since epoch); null if never. */
   readonly lastAttemptAt: number | null;
   readonly attempts: number;
+  /**
+   * Reserve locks to release before this entry is sent again: set on a reservation's remainder (`<id>:charge:rest`),
+   * written before its lock is released, so a replay after a crash never tracks it against the call's own hold.
+   */
+  readonly locks?: readonly string[];
 }
 
 export interface OutboxStore {

@@ -13,6 +13,7 @@ import {
   type BillingControlsClient,
   type CappedCharge,
 } from '../../src/server.js';
+import { memoryOutbox } from '../../src/server/outbox.js';
 import { parseInsufficientCredits } from '../../src/react/lib/insufficient-credits.js';
 import { useStandIn } from '../testing/helpers.js';
 
@@ -175,19 +176,20 @@ describe('the meter under a spend limit (Autumn caps even `overflow` at it, sile
 
     const reservation = await m.reserve({ customerId: ORG, credits: 100, member: 'user_ann' });
     // The real cost, 61,000 credits, is far above the estimate. While it is tracked the reservation's lock still
-    // holds its 100 credits (released after the charge), so Autumn has 59,900 + 500 of overage room: it takes 60,400.
+    // holds its 100 credits, so Autumn has 59,900 + 500 of overage room: it takes 60,400. The meter then releases the
+    // lock and tracks the 600 left under `<id>:charge:rest`: the 100 freed are taken, 500 are capped by the true room.
     const cost = await reservation.settle({ usage: { inputTokens: 10, outputTokens: 10 }, providerMetadata: { gateway: { cost: '15.25' } } });
 
-    expect(cost).toMatchObject({ credits: 61_000, billed: true, deducted: 60_400, capped: 600 });
-    expect(env.standIn.balance(ORG)).toMatchObject({ granted: 60_000, usage: 60_400 });
+    expect(cost).toMatchObject({ credits: 61_000, billed: true, deducted: 60_500, capped: 500 });
+    expect(env.standIn.balance(ORG)).toMatchObject({ granted: 60_000, usage: 60_500 });
     expect(capped).toEqual([
-      { id: `${reservation.id}:charge`, customerId: ORG, featureId: 'ai_credits', model: null, credits: '61000', deducted: '60400', capped: '600', properties: { user_id: 'user_ann' } },
+      { id: `${reservation.id}:charge`, customerId: ORG, featureId: 'ai_credits', model: null, credits: '61000', deducted: '60500', capped: '500', properties: { user_id: 'user_ann' } },
     ]);
     // Done, not lost: nothing in the outbox, and a replay sends nothing (a resend would charge twice once raised).
     expect(await m.unbilled()).toEqual([]);
     await viaKit().set({ customerId: ORG, controls: { spendLimit: null } });
     expect(await m.replayUnbilled()).toBe(0);
-    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_400 });
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_500 });
     // Settling again answers the same record.
     await expect(reservation.settle()).resolves.toBe(cost);
   });
@@ -198,5 +200,107 @@ describe('the meter under a spend limit (Autumn caps even `overflow` at it, sile
     const m = createCreditMeter({ secretKey: env.standIn.secretKey, serverURL: env.standIn.url, retry: FAST_RETRY, onCapped: (charge) => void capped.push(charge) });
     expect(await m.charge({ customerId: ORG, usd: '0.01' })).toMatchObject({ credits: 40, billed: true, deducted: 40, capped: 0 });
     expect(capped).toEqual([]);
+  });
+
+  // A reservation that takes exactly the last of the room: its own lock is all that is left of it, so the charge's
+  // first track is capped to 0 by the hold. The remainder, tracked after the release, is what bills the call.
+  const lastRoom = async (capped: CappedCharge[]) => {
+    env.standIn.seedCustomer(ORG, { planId: 'pro_monthly', remaining: 60_000 });
+    await viaKit().set({ customerId: ORG, controls: { spendLimit: { enabled: true, limit: { type: 'credits', credits: 500 } } } });
+    return (charge: CappedCharge) => void capped.push(charge);
+  };
+
+  it.each([
+    ['the kit client', (onCapped: (charge: CappedCharge) => void) => createCreditMeter({ secretKey: env.standIn.secretKey, serverURL: env.standIn.url, retry: FAST_RETRY, replayAfterMs: 0, now: () => env.standIn.clock.now(), onCapped })],
+    ['the autumn-js SDK', (onCapped: (charge: CappedCharge) => void) => createCreditMeter({ autumn: env.autumn, retry: FAST_RETRY, replayAfterMs: 0, now: () => env.standIn.clock.now(), onCapped })],
+  ])('bills in full a reservation that used exactly the last room, its real cost equal to the estimate (%s)', async (_, make) => {
+    const capped: CappedCharge[] = [];
+    const m = make(await lastRoom(capped));
+    const reservation = await m.reserve({ customerId: ORG, credits: 60_500 });
+    // 60,500 credits = $15.125 at 4,000 per dollar.
+    const cost = await reservation.settle({ usage: { inputTokens: 10, outputTokens: 10 }, providerMetadata: { gateway: { cost: '15.125' } } });
+    expect(cost).toMatchObject({ credits: 60_500, billed: true, deducted: 60_500, capped: 0 });
+    expect(env.standIn.balance(ORG)).toMatchObject({ granted: 60_000, usage: 60_500 });
+    expect(capped).toEqual([]);
+    expect(await m.unbilled()).toEqual([]);
+    expect(await m.replayUnbilled()).toBe(0);
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_500 });
+  });
+
+  it('caps a real cost above the room only by the true room', async () => {
+    const capped: CappedCharge[] = [];
+    const m = createCreditMeter({ secretKey: env.standIn.secretKey, serverURL: env.standIn.url, retry: FAST_RETRY, replayAfterMs: 0, now: () => env.standIn.clock.now(), onCapped: await lastRoom(capped) });
+    const reservation = await m.reserve({ customerId: ORG, credits: 60_500 });
+    const cost = await reservation.settle({ usage: { inputTokens: 10, outputTokens: 10 }, providerMetadata: { gateway: { cost: '15.25' } } });
+    expect(cost).toMatchObject({ credits: 61_000, billed: true, deducted: 60_500, capped: 500 });
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_500 });
+    expect(capped).toEqual([{ id: `${reservation.id}:charge`, customerId: ORG, featureId: 'ai_credits', model: null, credits: '61000', deducted: '60500', capped: '500', properties: {} }]);
+    expect(await m.unbilled()).toEqual([]);
+  });
+
+  it('a crash between the release and the remainder\'s track: a replay bills it once, and the late track is a 409', async () => {
+    const capped: CappedCharge[] = [];
+    const onCapped = await lastRoom(capped);
+    const outbox = memoryOutbox(() => env.standIn.clock.now());
+    // The first process's remainder track is held (its process "died" with it in flight), then let through late.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const heldKeys: string[] = [];
+    const holding: typeof fetch = async (input, init) => {
+      const key = new Headers(init?.headers).get('idempotency-key');
+      if (String(input).endsWith('/v1/balances.track') && key?.endsWith(':charge:rest')) {
+        heldKeys.push(key);
+        await gate;
+      }
+      return fetch(input, init);
+    };
+    const base = { secretKey: env.standIn.secretKey, serverURL: env.standIn.url, outbox, replayAfterMs: 0, now: () => env.standIn.clock.now(), onCapped } as const;
+    const dying = createCreditMeter({ ...base, fetch: holding, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 }, timeoutMs: 60_000 });
+    const reservation = await dying.reserve({ customerId: ORG, credits: 60_500 });
+    const settling = reservation.settle({ usage: { inputTokens: 10, outputTokens: 10 }, providerMetadata: { gateway: { cost: '15.125' } } });
+    await expect.poll(() => heldKeys.length).toBe(1);
+    // What survives the crash: the remainder, written before the lock was released; the first track billed 0.
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 0 });
+    const waiting = await outbox.list();
+    expect(waiting).toMatchObject([{ id: `${reservation.id}:charge:rest`, reason: 'pending', credits: '60500', locks: [`${reservation.id}:r1`] }]);
+
+    const fresh = createCreditMeter({ ...base, retry: FAST_RETRY });
+    expect(await fresh.replayUnbilled()).toBe(0);
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_500 });
+    expect(await fresh.replayUnbilled()).toBe(0);
+
+    // The dead process's request arrives late: Autumn has the key (409), nothing is charged twice.
+    open();
+    const cost = await settling;
+    expect(cost).toMatchObject({ credits: 60_500, billed: true });
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_500 });
+    expect(await outbox.list()).toEqual([]);
+    expect(capped).toEqual([]);
+  });
+
+  it('a crash before the lock was released: the replay releases it first, so the remainder is not capped by it', async () => {
+    const capped: CappedCharge[] = [];
+    const onCapped = await lastRoom(capped);
+    const outbox = memoryOutbox(() => env.standIn.clock.now());
+    // The first process dies right after writing the remainder: its release never reaches Autumn.
+    const dropping: typeof fetch = async (input, init) => {
+      if (String(input).endsWith('/v1/balances.finalize')) throw new TypeError('process died');
+      if (String(input).endsWith('/v1/balances.track') && new Headers(init?.headers).get('idempotency-key')?.endsWith(':charge:rest')) throw new TypeError('process died');
+      return fetch(input, init);
+    };
+    const base = { secretKey: env.standIn.secretKey, serverURL: env.standIn.url, outbox, replayAfterMs: 0, now: () => env.standIn.clock.now(), onCapped } as const;
+    const dying = createCreditMeter({ ...base, fetch: dropping, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const reservation = await dying.reserve({ customerId: ORG, credits: 60_500 });
+    expect(await reservation.settle({ usage: { inputTokens: 10, outputTokens: 10 }, providerMetadata: { gateway: { cost: '15.125' } } })).toMatchObject({ billed: false, deducted: null });
+    // Only the lock's hold is counted (the first track was capped to 0 by it); the remainder waits in the outbox.
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_500 });
+    expect(await outbox.list()).toMatchObject([{ id: `${reservation.id}:charge:rest`, reason: 'autumn_failed', credits: '60500', locks: [`${reservation.id}:r1`] }]);
+
+    const fresh = createCreditMeter({ ...base, retry: FAST_RETRY });
+    expect(await fresh.replayUnbilled()).toBe(0);
+    expect(capped).toEqual([]);
+    // Billed by the remainder, not held by the lock: past the lock's expiry the usage stays.
+    env.standIn.clock.advance(11 * 60 * 1000);
+    expect(env.standIn.balance(ORG)).toMatchObject({ usage: 60_500 });
   });
 });

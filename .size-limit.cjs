@@ -52,8 +52,9 @@
 /*
  * Issue 17 (spend controls) moved these guards on purpose (own code, size-limit): CreditBalance 6.55 → 6.7 KB and
  * LowCreditWarning 3.1 → 3.25 KB (measured 6.54 → 6.69 and 3.06 → 3.23) for the "Tops up 40,000 at 2,000 or less"
- * line an optional `autoTopUp` prop turns on; the server entry 18.2 → 19.35 KB (18.08 → 19.32: capped charges read
- * from the track's deductions, the spend limit's percent of the main plan's allowance). New components have their own
+ * line an optional `autoTopUp` prop turns on; the server entry 18.2 → 19.6 KB (18.08 → 19.56: capped charges read
+ * from the track's deductions and their remainder billed after the lock's release, the spend limit's percent of the
+ * main plan's allowance). New components have their own
  * guards: UsageChart 8.79 KB (plain SVG, no chart library), AutoTopUpSettings 9.21 KB and SpendLimits 10.97 KB (of
  * which ~2 KB is the core's validation of billing controls, shared). The React entry's `import *` grew 20.18 → 37.35 KB
  * (with dependencies 43.14 → 60.36, with the autumn entry 20.68 → 37.87): the three new components and the billing
@@ -114,6 +115,6 @@ module.exports = Object.assign([
   // model and validation with a message per field (core, ~1.9 KB), createBillingControls with the mapping to and from
   // Autumn's billing_controls, the SDK's camelCase both ways and which limit refused a reservation (~2.2 KB), the
   // meter's member and refusal reason (~0.5 KB). Still far from mattering to an edge runtime (1 MB on Workers).
-  { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '19.35 KB' },
+  { name: 'Server entry', path: 'dist/server.js', import: '*', gzip: true, ignore: PEERS, limit: '19.6 KB' },
   { name: 'styles.css', path: 'dist/styles.css', gzip: true, limit: '10 KB' },
 ], { GOALS, lazyChunksApart });

@@ -79,7 +79,7 @@ async function gzipOf(contents, external, { lazy = false } = {}) {
 }
 
 const indexExports = Object.keys(await import(pathToFileURL(join(DIST, 'index.js')).href)).sort();
-const COMPONENTS = ['CreditsProvider', 'CreditBalance', 'LowCreditWarning', 'CreditTopUpDialog', 'MessageCostBadge', 'CreditEstimate', 'UsageBreakdown', 'UsageChart'].filter(
+const COMPONENTS = ['CreditsProvider', 'CreditBalance', 'LowCreditWarning', 'CreditTopUpDialog', 'MessageCostBadge', 'CreditEstimate', 'UsageBreakdown', 'UsageChart', 'AutoTopUpSettings', 'SpendLimits'].filter(
   (name) => indexExports.includes(name),
 );
 

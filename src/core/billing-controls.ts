@@ -174,8 +174,12 @@ export class BillingControlsError extends CreditsError {
  */
 export type CreditLimitKind = 'balance' | 'spend_limit' | 'member_cap' | 'usage_cap';
 
-/** What the UI needs to say why a call was refused. Amounts in credits; null when Autumn did not tell. */
-export interface CreditRefusalReason {
+/**
+ * What the UI needs to say why a call was refused. Amounts in credits; null when Autumn did not tell. A type alias,
+ * not an interface, so it is assignable to index-signature types such as Convex's `Value` (a `ConvexError` carries the
+ * 402 body with it: examples/convex).
+ */
+export type CreditRefusalReason = {
   readonly limit: CreditLimitKind;
   /** The member whose cap refused (`member_cap`), else null. */
   readonly memberId: string | null;
@@ -184,7 +188,7 @@ export interface CreditRefusalReason {
   readonly interval: UsageCapInterval | null;
   /** Credits left under the limit that refused. */
   readonly remaining: number | null;
-}
+};
 
 /** Autumn's limits on a filter value (usageLimit.ts: USAGE_LIMIT_FILTER_MAX_VALUE_LENGTH). */
 export const MAX_MEMBER_ID_LENGTH = 128;

@@ -37,10 +37,11 @@ import {
 } from '../core/billing-controls.js';
 import { CreditsError } from '../core/errors.js';
 import { creditUnits, roundCredits, unitsToNumber, usdUnits } from '../core/decimal.js';
-import { AutumnCallError, autumnHttpClient, fromAutumnSdk, isTransient, type AutumnSdkLike, type CallOptions, type MeterAutumn } from './autumn-http.js';
+import { AutumnCallError, isTransient, type AutumnSdkLike, type CallOptions, type MeterAutumn } from './autumn-http.js';
 import { checkCustomerId } from './customer-id.js';
 import { BillingUnavailableError, UnknownCustomerError } from './errors.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { callWithDeadline, meterAutumnFrom, sleep } from './autumn-call.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -322,12 +323,6 @@ export interface BillingControlsClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Same test as the meter's: a `MeterAutumn` has `finalize` and `findEvents`. */
-function isMeterAutumn(value: AutumnSdkLike | MeterAutumn): value is MeterAutumn {
-  return typeof (value as MeterAutumn).finalize === 'function' && typeof (value as MeterAutumn).findEvents === 'function';
-}
 
 /** Reads and sets orgs' spend controls in Autumn. Server only: it holds your secret key. */
 export function createBillingControls(options: BillingControlsClientOptions): BillingControlsClient {
@@ -336,40 +331,20 @@ export function createBillingControls(options: BillingControlsClientOptions): Bi
   const memberProperty = options.memberProperty ?? DEFAULT_MEMBER_PROPERTY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retry = { ...DEFAULT_RETRY, ...options.retry };
-  const autumn: MeterAutumn = options.autumn
-    ? isMeterAutumn(options.autumn)
-      ? options.autumn
-      : fromAutumnSdk(options.autumn)
-    : autumnHttpClient({
-        secretKey: options.secretKey ?? '',
-        ...(options.serverURL === undefined ? {} : { serverURL: options.serverURL }),
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      });
+  const autumn = meterAutumnFrom(options);
   const mapping: BillingControlsMapping = { config, memberProperty };
 
   /** One call with a deadline, whatever the client does with the signal; transient failures retried when asked. */
   async function call<T>(what: string, customerId: string, run: (call: CallOptions) => Promise<T>, retries: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const controller = new AbortController();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          controller.abort();
-          reject(new AutumnCallError('network', `no answer from Autumn within ${timeoutMs} ms`));
-        }, timeoutMs);
-      });
-      const attempted = run({ signal: controller.signal });
-      attempted.catch(() => {});
       try {
-        return await Promise.race([attempted, deadline]);
+        return await callWithDeadline(run, timeoutMs);
       } catch (error) {
         if (error instanceof AutumnCallError && error.code === 'customer_not_found') throw new UnknownCustomerError(customerId, { cause: error });
         const detail = error instanceof Error ? error.message : String(error);
         if (error instanceof AutumnCallError && !isTransient(error)) throw new CreditsError('billing_failed', `${what}: Autumn refused it (${detail})`, { cause: error });
         if (!retries || attempt >= retry.attempts) throw new BillingUnavailableError(`${what}: ${detail}`, { cause: error });
         await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
-      } finally {
-        clearTimeout(timer);
       }
     }
   }

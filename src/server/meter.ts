@@ -27,8 +27,6 @@ import { CreditsError } from '../core/errors.js';
 import { creditsToUnits, unitsToCredits, unitsToString, usdToCreditUnits, creditsToUsd, type MoneyOptions } from '../core/money.js';
 import {
   AutumnCallError,
-  autumnHttpClient,
-  fromAutumnSdk,
   isTransient,
   type AutumnSdkLike,
   type CallOptions,
@@ -42,6 +40,7 @@ import { BillingUnavailableError, InsufficientCreditsError, UnknownCustomerError
 import { memoryOutbox, type OutboxEntry, type OutboxStore } from './outbox.js';
 import { DEFAULT_MODEL_PRICES, estimateCost, findModelPrice, priceTokens, type EstimateInput, type ModelPriceTable } from './pricing.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { callWithDeadline, meterAutumnFrom, sleep } from './autumn-call.js';
 import { NO_TOKENS, addPools, gatewayCostOf, readableUsage, tokenPools, type ProviderMetadataLike, type TokenPools, type UsageLike } from './usage.js';
 
 type Properties = Readonly<Record<string, string | number | boolean | null>>;
@@ -286,12 +285,6 @@ function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function isMeterAutumn(value: AutumnClientLike | MeterAutumn): value is MeterAutumn {
-  return typeof (value as MeterAutumn).finalize === 'function' && typeof (value as MeterAutumn).findEvents === 'function';
-}
-
 /**
  * Whether an id can be sent as an `Idempotency-Key` header (the charge's key): no control characters, nothing beyond
  * Latin-1, no blanks at either end (a header value is trimmed). Otherwise every attempt fails before it is sent.
@@ -316,15 +309,7 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
   const memberProperty = options.memberProperty ?? DEFAULT_MEMBER_PROPERTY;
   const onTopUps = addOnPlanIds(config);
   const replayer = `replayer_${globalThis.crypto.randomUUID()}`;
-  const autumn: MeterAutumn = options.autumn
-    ? isMeterAutumn(options.autumn)
-      ? options.autumn
-      : fromAutumnSdk(options.autumn)
-    : autumnHttpClient({
-        secretKey: options.secretKey ?? '',
-        ...(options.serverURL === undefined ? {} : { serverURL: options.serverURL }),
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-      });
+  const autumn = meterAutumnFrom(options);
   if (!options.autumn && !options.secretKey) throw new CreditsError('invalid_config', 'createCreditMeter needs `autumn` (a client) or `secretKey`');
 
   const toCredits = (units: bigint): number => Number(unitsToString(units, places));
@@ -343,22 +328,10 @@ export function createCreditMeter(options: CreditMeterOptions): CreditMeter {
    * deadline. A late rejection of the abandoned promise is caught, never left unhandled.
    */
   async function call<T>(run: (options: CallOptions) => Promise<T>, idempotencyKey?: string): Promise<T> {
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const attempt = run({ signal: controller.signal, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
-    attempt.catch(() => {});
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new AutumnCallError('network', `no answer from Autumn within ${timeoutMs} ms`));
-      }, timeoutMs);
-    });
     try {
-      return await Promise.race([attempt, deadline]);
+      return await callWithDeadline(run, timeoutMs, idempotencyKey);
     } catch (error) {
       throw error instanceof AutumnCallError ? error : new AutumnCallError('network', errorText(error), { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
   }
 

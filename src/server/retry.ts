@@ -1,4 +1,5 @@
 /** Retries with exponential backoff and jitter for the Autumn calls that move money. */
+import { sleep } from './autumn-call.js';
 
 export interface RetryOptions {
   /** Attempts in all, first included (default 4). */
@@ -39,8 +40,6 @@ export function isRetryable(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   return typeof name === 'string' && RETRYABLE_NAMES.has(name);
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `operation(attempt)` until it succeeds, a non-retryable error is thrown, or the attempts run out. The attempt
